@@ -1,0 +1,38 @@
+# One command to run the dashboard, one to run every test. Both create .venv on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: setup run test lint bench clean data
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## Start the Streamlit dashboard on the bundled data (http://localhost:8501).
+run: $(STAMP)
+	$(BIN)/streamlit run app.py
+
+## Run the whole test suite (the same command CI runs).
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_solver.py
+
+## Rebuild the bundled tables from ../shared (only needed when the sources change).
+data: $(STAMP)
+	$(BIN)/python scripts/build_reference.py
+	$(BIN)/python scripts/build_prices.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""Food-composition tables: USDA SR24 reference, curated catalogue, schema, search, FDC import."""

@@ -1,0 +1,5 @@
+"""``python -m planner`` runs the ``cramp-planner`` command line."""
+
+from planner.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``cramp-planner`` CLI, one module each."""
