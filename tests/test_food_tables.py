@@ -129,7 +129,7 @@ def replace_field(row: str, column: str, value: str) -> str:
         ([replace_field(GOOD_ROWS[0], "aisle", "garden")], ["aisle has unknown 'garden'"]),
         (
             [replace_field(GOOD_ROWS[0], "serving_g", "5000")],
-            ["serving_g 5000 g is outside 1–1000"],
+            ["serving_g 5000 g is outside 0.1–1000"],
         ),
         (
             [replace_field(GOOD_ROWS[0], "serving_g", "lots")],
@@ -181,7 +181,7 @@ def test_disagreeing_stated_nutrient_is_refused() -> None:
         (b"", "the file is empty"),
         (b"\xff\xfe\x00garbage", "not UTF-8"),
         (b'food_id,name\n"unterminated,x\n', "not a readable CSV"),
-        (("food_id,food_id\na,b\n").encode(), "appear twice"),
+        ((b"food_id,food_id\na,b\n"), "appear twice"),
         (HEADER.encode() + b"\n", "no food rows"),
     ],
 )
