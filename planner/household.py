@@ -1,0 +1,56 @@
+"""Household measures: scale "1/2 cup" by a number of servings and print friendly fractions."""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+_LEADING = re.compile(r"^\s*(\d+\s+\d+/\d+|\d+/\d+|\d+(?:\.\d+)?)\s*(.*)$")
+_NICE = {
+    Fraction(1, 4): "1/4",
+    Fraction(1, 3): "1/3",
+    Fraction(1, 2): "1/2",
+    Fraction(2, 3): "2/3",
+    Fraction(3, 4): "3/4",
+}
+
+
+def _parse(amount: str) -> Fraction:
+    parts = amount.split()
+    return sum((Fraction(p) for p in parts), Fraction(0))
+
+
+def friendly(value: float) -> str:
+    """A quantity as people write it: ``1.5`` → ``"1 1/2"``, ``0.25`` → ``"1/4"``.
+
+    Examples
+    --------
+    >>> friendly(1.5), friendly(0.75), friendly(3.0), friendly(0.3)
+    ('1 1/2', '3/4', '3', '0.3')
+    """
+    whole = int(value)
+    rest = Fraction(value - whole).limit_denominator(12)
+    if rest == 0:
+        return str(whole)
+    if rest in _NICE:
+        return f"{whole} {_NICE[rest]}" if whole else _NICE[rest]
+    return f"{value:.2g}" if value < 10 else f"{value:.0f}"
+
+
+def scale_household(household: str, servings: float) -> str:
+    """Household text for ``servings`` servings of a food whose one serving is ``household``.
+
+    Examples
+    --------
+    >>> scale_household("1/2 cup", 3)
+    '1 1/2 cup'
+    >>> scale_household("1 medium", 2)
+    '2 medium'
+    >>> scale_household("slice", 2)
+    '2 × slice'
+    """
+    match = _LEADING.match(household)
+    if not match:
+        return household if servings == 1 else f"{friendly(servings)} × {household}"
+    amount = float(_parse(match.group(1)) * Fraction(servings).limit_denominator(4))
+    return f"{friendly(amount)} {match.group(2)}".strip()

@@ -1,0 +1,169 @@
+"""Solve a built model with HiGHS (through PuLP and ``highspy``), CBC as the fallback.
+
+Solver outcomes are mapped once, here, into :class:`SolverOutcome`; nothing else reads raw
+PuLP or HiGHS codes. A run stopped by its time limit is never called optimal: PuLP's
+``sol_status`` says whether the incumbent was proven (within the gap) or merely feasible.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pulp
+
+
+class SolverOutcome(StrEnum):
+    """What the solver achieved, independent of nutrition."""
+
+    OPTIMAL = "optimal"  # proven optimal within the relative gap
+    FEASIBLE = "feasible"  # a solution, not proven (time limit)
+    INFEASIBLE = "infeasible"  # hard constraints contradict each other
+    NO_SOLUTION = "no_solution"  # stopped before any solution was found
+    ERROR = "error"  # the solver failed
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    """How to run the solver: ``name`` highs|cbc, time limit (s), relative gap, MIP or LP."""
+
+    name: str = "highs"
+    time_limit_s: float = 20.0
+    gap_rel: float = 0.01
+    mip: bool = True
+    threads: int | None = 1
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """The outcome of one solve: status, solver used, wall seconds, gap and objective (USD)."""
+
+    outcome: SolverOutcome
+    solver: str
+    seconds: float
+    gap: float | None
+    objective: float | None
+    message: str = ""
+    #: best proven lower bound on the objective (MIP dual bound, or the LP optimum)
+    dual_bound: float | None = None
+
+
+def highs_available() -> bool:
+    """Whether HiGHS can be used through PuLP (``highspy`` importable)."""
+    return bool(pulp.HiGHS(msg=False).available())
+
+
+class WarmStartHiGHS(pulp.HiGHS):  # type: ignore[misc,name-defined]
+    """PuLP's HiGHS interface that passes the variables' current values as a MIP start."""
+
+    def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's method name)
+        import highspy
+
+        solution = highspy.HighsSolution()
+        solution.col_value = [float(v.varValue or 0.0) for v in lp.variables()]
+        solution.value_valid = True
+        lp.solverModel.setSolution(solution)
+        lp.solverModel.run()
+
+
+def make_solver(settings: SolverSettings, warm_start: bool = False) -> tuple[pulp.LpSolver, str]:
+    """The PuLP solver object for ``settings``; falls back to CBC when HiGHS is unavailable.
+
+    With ``warm_start`` the variables' current values are handed to HiGHS as a start.
+    """
+    if settings.name == "highs" and highs_available():
+        kwargs: dict[str, object] = {}
+        if settings.threads is not None:
+            kwargs["threads"] = settings.threads
+        solver = (WarmStartHiGHS if warm_start else pulp.HiGHS)(
+            mip=settings.mip,
+            msg=False,
+            timeLimit=settings.time_limit_s,
+            gapRel=settings.gap_rel,
+            random_seed=0,
+            **kwargs,
+        )
+        return solver, "highs"
+    solver = pulp.PULP_CBC_CMD(
+        mip=settings.mip,
+        msg=False,
+        timeLimit=settings.time_limit_s,
+        gapRel=settings.gap_rel,
+        threads=settings.threads,
+        warmStart=warm_start,
+    )
+    return solver, "cbc"
+
+
+def _dual_bound(problem: pulp.LpProblem, solver_name: str, objective: float | None) -> float | None:
+    model = getattr(problem, "solverModel", None)
+    if solver_name != "highs" or model is None:
+        return None
+    info = model.getInfo()
+    bound = float(getattr(info, "mip_dual_bound", float("nan")))
+    if bound != bound or abs(bound) > 1e20:  # an LP (no MIP bound): the LP optimum is the bound
+        return objective
+    return bound
+
+
+def _gap(problem: pulp.LpProblem, solver_name: str) -> float | None:
+    model = getattr(problem, "solverModel", None)
+    if solver_name != "highs" or model is None:
+        return None
+    info = model.getInfo()
+    gap = float(getattr(info, "mip_gap", float("nan")))
+    if gap != gap or gap > 1e20:  # NaN or "infinite": no MIP (LP) or no bound
+        return 0.0 if problem.isMIP() is False else None
+    return max(gap, 0.0)
+
+
+def solve_problem(
+    problem: pulp.LpProblem, settings: SolverSettings, warm_start: bool = False
+) -> SolveResult:
+    """Solve ``problem`` in place and map the outcome.
+
+    Returns
+    -------
+    SolveResult
+        ``outcome`` from PuLP's solution status (not only ``LpStatus``), wall-clock seconds,
+        the relative MIP gap reported by HiGHS (``None`` for CBC) and the objective value.
+    """
+    solver, name = make_solver(settings, warm_start)
+    start = time.perf_counter()
+    try:
+        problem.solve(solver)
+    except pulp.PulpSolverError as exc:
+        return SolveResult(
+            SolverOutcome.ERROR,
+            name,
+            time.perf_counter() - start,
+            None,
+            None,
+            f"the {name} solver failed: {exc}",
+        )
+    seconds = time.perf_counter() - start
+    sol = problem.sol_status
+    if sol == pulp.LpSolutionOptimal:
+        outcome = SolverOutcome.OPTIMAL
+    elif sol == pulp.LpSolutionIntegerFeasible:
+        outcome = SolverOutcome.FEASIBLE
+    elif sol == pulp.LpSolutionInfeasible or problem.status == pulp.LpStatusInfeasible:
+        outcome = SolverOutcome.INFEASIBLE
+    elif sol == pulp.LpSolutionNoSolutionFound:
+        outcome = SolverOutcome.NO_SOLUTION
+    else:
+        outcome = SolverOutcome.ERROR
+    has_solution = outcome in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE)
+    objective = pulp.value(problem.objective) if has_solution else None
+    gap = _gap(problem, name) if has_solution else None
+    dual = _dual_bound(problem, name, objective) if has_solution else None
+    if name == "cbc" and outcome is SolverOutcome.OPTIMAL:
+        gap = None  # CBC does not report its final gap through PuLP
+    message = {
+        SolverOutcome.INFEASIBLE: "the hard limits contradict each other",
+        SolverOutcome.NO_SOLUTION: f"no solution within the time limit of "
+        f"{settings.time_limit_s:g} s",
+        SolverOutcome.ERROR: f"the solver reported {pulp.LpStatus.get(problem.status, '?')}",
+    }.get(outcome, "")
+    return SolveResult(outcome, name, seconds, gap, objective, message, dual)
