@@ -142,7 +142,12 @@ def _add(
 
 
 def build_model(
-    foods: pd.DataFrame, bounds: Bounds, request: PlanRequest, eer_kcal: float
+    foods: pd.DataFrame,
+    bounds: Bounds,
+    request: PlanRequest,
+    eer_kcal: float,
+    days: tuple[int, ...] | None = None,
+    weekly_keys: frozenset[str] | None = None,
 ) -> PlanModel:
     """Build the plan MILP for ``request`` over the candidate ``foods``.
 
@@ -156,6 +161,12 @@ def build_model(
         Options: days, locks, preferences, caps, weights.
     eer_kcal : float
         Estimated energy requirement (kcal/day), the scale of the AMDR and meal-share slacks.
+    days : tuple of int, optional
+        Day numbers to model (default ``1..request.days``); the week planner models one day
+        at a time.
+    weekly_keys : frozenset of str, optional
+        Nutrients met as an average over ``days`` (default: vitamin D unless the request asks
+        for daily); pass an empty set when the caller handles the weekly target.
 
     Returns
     -------
@@ -163,7 +174,9 @@ def build_model(
         The problem plus variable handles; call :func:`planner.solve.solve_model` next.
     """
     w = request.weights
-    days = tuple(range(1, request.days + 1))
+    days = days or tuple(range(1, request.days + 1))
+    if weekly_keys is None:
+        weekly_keys = frozenset() if request.daily_vitamin_d else WEEKLY_KEYS
     problem = pulp.LpProblem("cramp_week_plan", pulp.LpMinimize)
     ids = list(foods.index)
     keys = FOOD_NUTRIENTS
@@ -251,7 +264,7 @@ def build_model(
             expr = _expr(pairs)
             totals[(k, d)] = expr
             lo, hi = bounds.get(k, (None, None))
-            weekly = k in WEEKLY_KEYS and not request.daily_vitamin_d
+            weekly = k in weekly_keys
             if lo and lo > 0:
                 if weekly:
                     weekly_terms.setdefault(k, []).extend(pairs)
@@ -407,6 +420,7 @@ def build_model(
         daily=daily,
         variety_short=variety_short,
         eer_kcal=eer_kcal,
+        weekly_keys=weekly_keys,
     )
 
 

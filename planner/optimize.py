@@ -9,6 +9,7 @@ and turns the result into a :class:`planner.plan.Plan` with explained shortfalls
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
@@ -36,7 +37,7 @@ from planner.plan import (
     extract_days,
     missing_values,
 )
-from planner.request import PlanRequest, check_request
+from planner.request import STAPLE_CATEGORIES, PlanRequest, check_request
 from planner.solve import SolveResult, SolverOutcome, SolverSettings, solve_problem
 from planner.targets import Targets, compute_targets, with_overrides
 
@@ -84,6 +85,7 @@ def collect_shortfalls(
     all_foods: pd.DataFrame,
     request: PlanRequest,
     missing: Mapping[str, tuple[str, ...]],
+    skip: frozenset[str] = frozenset(),
 ) -> tuple[Shortfall, ...]:
     """Every elastic minimum that the plan misses, each with a reason and best sources."""
     by_day = {d.day: d for d in days}
@@ -92,7 +94,7 @@ def collect_shortfalls(
     for (key, day), var in sorted(
         model.shortfalls.items(), key=lambda kv: (kv[0][1] or 0, kv[0][0])
     ):
-        if (var.varValue or 0.0) <= SHORTFALL_TOLERANCE:
+        if key in skip or (var.varValue or 0.0) <= SHORTFALL_TOLERANCE:
             continue
         target = model.bounds[key][0] or 0.0
         if day is None:
@@ -141,12 +143,22 @@ def collect_shortfalls(
     return tuple(out)
 
 
+#: HiGHS primal heuristics that cost more than they find here: :func:`search` hands HiGHS a
+#: good incumbent itself (measured in docs/benchmarks.md: 7-day plan 5.0 s → 2.4 s).
+PLANNER_HIGHS_OPTIONS: tuple[tuple[str, object], ...] = (
+    ("mip_heuristic_run_feasibility_jump", False),
+    ("mip_heuristic_run_root_reduced_cost", False),
+    ("mip_heuristic_run_rins", False),
+)
+
+
 def _settings(request: PlanRequest, remaining_s: float, mip: bool = True) -> SolverSettings:
     return SolverSettings(
         name=request.solver,
         time_limit_s=max(remaining_s, 0.5),
         gap_rel=request.gap_rel,
         mip=mip,
+        highs_options=PLANNER_HIGHS_OPTIONS if mip else (),
     )
 
 
@@ -184,29 +196,6 @@ def _restrict(model: PlanModel, support: set[str]) -> dict[pulp.LpVariable, floa
     return saved
 
 
-def _keep_days_distinct(
-    model: PlanModel, request: PlanRequest, result: SolveResult, deadline: float, warm: bool
-) -> tuple[SolveResult, float]:
-    """While two days eat the same food set, forbid it for the later day and re-solve."""
-    seconds = 0.0
-    for _ in range(MAX_DISTINCT_ROUNDS):
-        if result.outcome not in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
-            break
-        days = extract_days(model)
-        pairs = identical_days(days)
-        if not pairs:
-            break
-        by_day = {d.day: d for d in days}
-        for _first, later in pairs:
-            forbid_food_set(model, later, by_day[later].food_ids())
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0.5:
-            break
-        result = solve_problem(model.problem, _settings(request, remaining), warm_start=warm)
-        seconds += result.seconds
-    return result, seconds
-
-
 def _food_groups(model: PlanModel) -> dict[tuple[int, str], list[pulp.LpVariable]]:
     groups: dict[tuple[int, str], list[pulp.LpVariable]] = {}
     for (d, _s, f), var in model.steps.items():
@@ -239,7 +228,7 @@ def reduced_cost_fixing(
     return saved
 
 
-def search(model: PlanModel, request: PlanRequest) -> SearchResult:
+def search(model: PlanModel, request: PlanRequest, budget_s: float | None = None) -> SearchResult:
     """Find a plan and prove how close to the best it is.
 
     1. LP relaxation of the whole model: a lower bound ``LB`` and reduced costs.
@@ -250,8 +239,9 @@ def search(model: PlanModel, request: PlanRequest) -> SearchResult:
     identical food sets are cut off and re-solved.
     """
     start = time.perf_counter()
-    deadline = start + request.time_limit_s
-    lp = solve_problem(model.problem, _settings(request, request.time_limit_s, mip=False))
+    budget_s = request.time_limit_s if budget_s is None else budget_s
+    deadline = start + budget_s
+    lp = solve_problem(model.problem, _settings(request, budget_s, mip=False))
     if lp.outcome not in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
         return SearchResult(lp, None, None, time.perf_counter() - start, "lp")
     lower = float(lp.objective or 0.0)
@@ -271,7 +261,6 @@ def search(model: PlanModel, request: PlanRequest) -> SearchResult:
     fixed = reduced_cost_fixing(model, reduced, margin)
     remaining = deadline - time.perf_counter()
     result = solve_problem(model.problem, _settings(request, remaining), warm_start=True)
-    result, _ = _keep_days_distinct(model, request, result, deadline, warm=True)
     strategy = f"lp+support+rcfix({len(fixed)} fixed)"
     if result.objective is None or result.objective > first.objective + 1e-9:
         result = first  # cannot happen with a valid warm start; keep the incumbent if it does
@@ -288,8 +277,91 @@ def search(model: PlanModel, request: PlanRequest) -> SearchResult:
     return SearchResult(result, bound, gap, seconds, strategy)
 
 
+def offered_days(
+    foods: pd.DataFrame, days: tuple[int, ...], max_days: int
+) -> dict[str, frozenset[int]]:
+    """On which days each food is offered: the rotation that keeps a food to ``max_days``.
+
+    Drinks, oils and salt are offered every day, and every food is when the plan has no
+    more than ``max_days`` days. Otherwise a food is offered on ``max_days`` of the planned
+    days, spread evenly, starting on a day derived from a stable hash of its id (the same
+    food always gets the same days).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> foods = pd.DataFrame({"category": ["fruit", "beverage"]}, index=["kiwi", "water"])
+    >>> offered = offered_days(foods, (1, 2, 3, 4, 5, 6, 7), 3)
+    >>> len(offered["kiwi"]), sorted(offered["water"])
+    (3, [1, 2, 3, 4, 5, 6, 7])
+    """
+    n = len(days)
+    out: dict[str, frozenset[int]] = {}
+    for food_id, category in foods["category"].items():
+        if category in STAPLE_CATEGORIES or max_days >= n:
+            out[str(food_id)] = frozenset(days)
+            continue
+        first = zlib.crc32(str(food_id).encode()) % n
+        picks = {(first + (i * n) // max_days) % n for i in range(max_days)}
+        out[str(food_id)] = frozenset(days[i] for i in picks)
+    return out
+
+
+def _day_foods(
+    candidates: pd.DataFrame,
+    offered: Mapping[str, frozenset[int]],
+    day: int,
+    request: PlanRequest,
+) -> pd.DataFrame:
+    locked = {i.food_id for i in request.locked if i.day == day}
+    keep = [f for f in candidates.index if day in offered[f] or f in locked]
+    return candidates.loc[keep]
+
+
+@dataclass
+class _DayResult:
+    model: PlanModel
+    found: SearchResult
+    build_seconds: float
+
+
+def _solve_day(
+    day: int,
+    foods: pd.DataFrame,
+    bounds: dict[str, tuple[float | None, float | None]],
+    request: PlanRequest,
+    eer_kcal: float,
+    earlier: list[frozenset[str]],
+    budget_s: float,
+) -> _DayResult:
+    """Build and solve one day; re-solve with a cut while it repeats an earlier day's foods."""
+    start = time.perf_counter()
+    model = build_model(foods, bounds, request, eer_kcal, days=(day,), weekly_keys=frozenset())
+    build = time.perf_counter() - start
+    deadline = time.perf_counter() + budget_s
+    found = search(model, request, budget_s)
+    for _ in range(MAX_DISTINCT_ROUNDS):
+        if found.result.objective is None:
+            break
+        eaten = extract_days(model)[0].food_ids()
+        if eaten not in earlier:
+            break
+        forbid_food_set(model, day, eaten)
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0.2:
+            break
+        found = search(model, request, remaining)
+    return _DayResult(model, found, build)
+
+
 def plan_week(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
     """Plan ``request.days`` days of meals for ``request.profile``.
+
+    The week is optimised one day at a time: foods rotate over the week (each non-staple
+    food is offered on at most ``max_days_per_food`` days, see :func:`offered_days`), so the
+    days are independent problems except for vitamin D, whose weekly average is met by
+    carrying each day's surplus or deficit into the next day's target. Each day is solved
+    to the requested gap (see :func:`search`); the week's gap is (Σ cost − Σ bounds) / Σ cost.
 
     Parameters
     ----------
@@ -314,34 +386,89 @@ def plan_week(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
     targets = request_targets(request)
     bounds = target_bounds(targets)
     candidates = candidate_foods(foods, request)
+    days_wanted = tuple(range(1, request.days + 1))
+    offered = offered_days(candidates, days_wanted, request.max_days_per_food)
+    weekly_d = not request.daily_vitamin_d and request.days > 1
+    vd_min, vd_max = bounds.get("vitamin_d_ug", (None, None))
 
     start = time.perf_counter()
-    model = build_model(candidates, bounds, request, eer_kcal=targets.eer_kcal)
-    build_seconds = time.perf_counter() - start
-    found = search(model, request)
-    result, solve_seconds = found.result, found.seconds
+    results: list[_DayResult] = []
+    eaten: list[frozenset[str]] = []
+    vitamin_d_so_far = 0.0
+    for day in days_wanted:
+        day_bounds = dict(bounds)
+        if weekly_d and vd_min:
+            carry = vd_min * day - vitamin_d_so_far
+            cap = vd_max if vd_max is not None else carry
+            day_bounds["vitamin_d_ug"] = (min(max(carry, 0.0), cap), vd_max)
+        left = request.time_limit_s - (time.perf_counter() - start)
+        budget = max(left / (len(days_wanted) - day + 1), 0.5)
+        day_result = _solve_day(
+            day,
+            _day_foods(candidates, offered, day, request),
+            day_bounds,
+            request,
+            targets.eer_kcal,
+            eaten,
+            budget,
+        )
+        results.append(day_result)
+        outcome = day_result.found.result.outcome
+        if outcome not in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
+            break
+        plan_day = extract_days(day_result.model)[0]
+        eaten.append(plan_day.food_ids())
+        vitamin_d_so_far += plan_day.totals["vitamin_d_ug"]
+    return _assemble(request, foods, targets, bounds, results, weekly_d)
 
+
+def _assemble(
+    request: PlanRequest,
+    foods: pd.DataFrame,
+    targets: Targets,
+    bounds: dict[str, tuple[float | None, float | None]],
+    results: list[_DayResult],
+    weekly_d: bool,
+) -> Plan:
+    """Combine the solved days into one verified :class:`Plan`."""
+    objective = sum(r.found.result.objective or 0.0 for r in results)
+    bound = sum(r.found.lower_bound or 0.0 for r in results)
+    outcomes = [r.found.result.outcome for r in results]
+    failed = [
+        r
+        for r in results
+        if r.found.result.outcome not in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE)
+    ]
+    gap = certified_gap(objective, bound) if not failed else None
     info = SolverInfo(
-        name=result.solver,
-        build_seconds=build_seconds,
-        solve_seconds=solve_seconds,
-        gap=result.gap,
-        outcome=result.outcome.value,
-        cuts=model.cuts,
-        variables=model.problem.numVariables(),
-        constraints=model.problem.numConstraints(),
+        name=results[0].found.result.solver,
+        build_seconds=sum(r.build_seconds for r in results),
+        solve_seconds=sum(r.found.seconds for r in results),
+        gap=gap,
+        outcome=(
+            "optimal"
+            if all(o is SolverOutcome.OPTIMAL for o in outcomes)
+            else outcomes[-1].value
+            if failed
+            else "feasible"
+        ),
+        cuts=sum(r.model.cuts for r in results),
+        variables=sum(r.model.problem.numVariables() for r in results),
+        constraints=sum(r.model.problem.numConstraints() for r in results),
     )
     warnings = list(targets.warnings)
-    if result.outcome not in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
+    if failed:
+        result = failed[0].found.result
         status = (
             PlanStatus.INFEASIBLE
             if result.outcome is SolverOutcome.INFEASIBLE
             else PlanStatus.ERROR
         )
-        message = _failure_message(result, request)
+        day = failed[0].model.days[0]
+        message = f"Day {day}: " + _failure_message(result, request)
         return Plan(status, (), targets.to_dict(), (), tuple(warnings), info, message=message)
 
-    days = extract_days(model)
+    days = tuple(extract_days(r.model)[0] for r in results)
     violations = check_limits(days, bounds, request.profile.budget_usd_per_day)
     if violations:  # a hard limit broken after recomputation is a bug, never shown as a plan
         return Plan(
@@ -355,7 +482,18 @@ def plan_week(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
         )
     watched = tuple(k for k in bounds if not k.endswith("_pct_energy"))
     missing = missing_values(days, foods, watched)
-    shortfalls = collect_shortfalls(model, days, foods, request, missing)
+    shortfalls: list[Shortfall] = []
+    for r, day in zip(results, days, strict=True):
+        shortfalls += collect_shortfalls(
+            r.model,
+            (day,),
+            foods,
+            request,
+            missing,
+            skip=frozenset({"vitamin_d_ug"}) if weekly_d else frozenset(),
+        )
+    if weekly_d:
+        shortfalls += weekly_shortfall("vitamin_d_ug", days, bounds, foods, request, missing)
     if identical_days(days):
         warnings.append("Some days repeat the same foods: too few foods fit your choices.")
     for key, ids in missing.items():
@@ -367,7 +505,7 @@ def plan_week(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
             )
     if shortfalls:
         status = PlanStatus.PARTIAL
-    elif result.outcome is SolverOutcome.OPTIMAL:
+    elif info.outcome == "optimal":
         status = PlanStatus.OPTIMAL
     else:
         status = PlanStatus.FEASIBLE
@@ -382,12 +520,44 @@ def plan_week(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
         status=status,
         days=days,
         targets=targets.to_dict(),
-        shortfalls=shortfalls,
+        shortfalls=tuple(shortfalls),
         warnings=tuple(warnings),
         solver=info,
         missing_data=MappingProxyType(missing),
         message=message,
     )
+
+
+def weekly_shortfall(
+    key: str,
+    days: tuple[DayPlan, ...],
+    bounds: Mapping[str, tuple[float | None, float | None]],
+    foods: pd.DataFrame,
+    request: PlanRequest,
+    missing: Mapping[str, tuple[str, ...]],
+) -> list[Shortfall]:
+    """The weekly-average shortfall of ``key`` (e.g. vitamin D), if the week misses it."""
+    target = bounds.get(key, (None, None))[0]
+    if not target:
+        return []
+    achieved = sum(d.totals[key] for d in days) / len(days)
+    if achieved >= target * (1 - SHORTFALL_TOLERANCE):
+        return []
+    totals = {k: sum(d.totals[k] for d in days) / len(days) for k in days[0].totals}
+    cost = sum(d.cost_usd for d in days) / len(days)
+    sources = best_sources(key, foods, request)
+    reason = reason_for(key, sources, request, totals, bounds, cost, missing.get(key, ()))
+    return [
+        Shortfall(
+            nutrient=key,
+            day=None,
+            achieved=achieved,
+            target=target,
+            unit=unit_of(key),
+            reason=reason,
+            best_sources=tuple(MappingProxyType(s) for s in sources),
+        )
+    ]
 
 
 def _failure_message(result: SolveResult, request: PlanRequest) -> str:

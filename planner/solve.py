@@ -33,6 +33,8 @@ class SolverSettings:
     gap_rel: float = 0.01
     mip: bool = True
     threads: int | None = 1
+    #: extra HiGHS options as (name, value) pairs, e.g. heuristics switched off
+    highs_options: tuple[tuple[str, object], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ def make_solver(settings: SolverSettings, warm_start: bool = False) -> tuple[pul
             random_seed=0,
             **kwargs,
         )
+        solver.optionsDict.update(dict(settings.highs_options))
         return solver, "highs"
     solver = pulp.PULP_CBC_CMD(
         mip=settings.mip,
