@@ -163,7 +163,7 @@ def build_diet_model(
     problem = pulp.LpProblem("diet", pulp.LpMinimize)
     cat = pulp.LpContinuous if continuous else pulp.LpInteger
     amounts = {
-        food: pulp.LpVariable(f"units_{i}", lowBound=0, cat=cat)
+        food: problem.add_variable(f"units_{i}", lowBound=0, cat=cat)
         for i, food in enumerate(foods.index)
     }
     problem.setObjective(

@@ -32,6 +32,7 @@ LABELS: dict[str, str] = {
     "protein_pct_energy": "protein share of energy",
     "fat_pct_energy": "fat share of energy",
     "carbohydrate_pct_energy": "carbohydrate share of energy",
+    "caffeine_mg": "caffeine",
     "variety": "distinct foods",
 }
 
@@ -66,33 +67,41 @@ def blocker(food_id: str, row: pd.Series, request: PlanRequest) -> tuple[str | N
 
 
 def best_sources(
-    key: str, foods: pd.DataFrame, request: PlanRequest, limit: int = 6
+    key: str, foods: pd.DataFrame, request: PlanRequest, limit: int = 8
 ) -> list[dict[str, Any]]:
-    """The foods giving the most of ``key`` per serving, with whether each may be used."""
+    """The foods giving the most of ``key`` per serving, with whether each may be used.
+
+    Blocked foods are chosen per cause (the best two for "not vegan", the best two for
+    "fortified foods are switched off", ...), so every blocker and its fix shows up, then the
+    best allowed foods fill the list. Sorted by amount per serving, richest first.
+    """
     if key not in foods.columns:
         return []
     per_serving = foods[key].fillna(0.0) * foods["serving_g"] / 100.0
     ranked = per_serving[per_serving > 0].sort_values(ascending=False, kind="stable")
-    out = []
-    for food_id, amount in ranked.head(limit * 3).items():
+    blocked: list[dict[str, Any]] = []
+    allowed: list[dict[str, Any]] = []
+    per_cause: dict[str, int] = {}
+    for food_id, amount in ranked.head(60).items():
         row = foods.loc[food_id]
         why, fix = blocker(str(food_id), row, request)
-        out.append(
-            {
-                "food_id": food_id,
-                "name": row["name"],
-                "per_serving": round(float(amount), 2),
-                "unit": unit_of(key),
-                "household": row["household"],
-                "allowed": why is None,
-                "blocked_by": why,
-                "fix": fix,
-            }
-        )
-    # show the strongest blocked sources and the strongest allowed ones
-    blocked = [s for s in out if not s["allowed"]][: limit // 2 + 1]
-    allowed = [s for s in out if s["allowed"]][: limit - len(blocked)]
-    return sorted(blocked + allowed, key=lambda s: -s["per_serving"])[:limit]
+        entry = {
+            "food_id": food_id,
+            "name": row["name"],
+            "per_serving": round(float(amount), 2),
+            "unit": unit_of(key),
+            "household": row["household"],
+            "allowed": why is None,
+            "blocked_by": why,
+            "fix": fix,
+        }
+        if why is None:
+            allowed.append(entry)
+        elif per_cause.get(why, 0) < 2:
+            per_cause[why] = per_cause.get(why, 0) + 1
+            blocked.append(entry)
+    chosen = blocked[: limit - 3] + allowed[: limit - min(len(blocked), limit - 3)]
+    return sorted(chosen, key=lambda s: -s["per_serving"])
 
 
 def _binding_limits(

@@ -208,7 +208,7 @@ def build_model(
                 lo = hi = None
                 if fixed is not None:
                     lo = hi = round(fixed / step_serv[f])
-                steps[(d, s, f)] = pulp.LpVariable(
+                steps[(d, s, f)] = problem.add_variable(
                     f"servings_d{d}_{s}_{_name(f)}",
                     lowBound=lo if lo is not None else 0,
                     upBound=hi if hi is not None else max_steps[f],
@@ -216,7 +216,7 @@ def build_model(
                 )
             if several:
                 # whole steps per day; the split over meals is continuous and rounded later
-                total = pulp.LpVariable(
+                total = problem.add_variable(
                     f"servings_d{d}_{_name(f)}",
                     lowBound=0,
                     upBound=max_steps[f],
@@ -236,7 +236,7 @@ def build_model(
 
     def short_var(key: str, day: int | None, upper: float = 1.0) -> pulp.LpVariable:
         tag = f"d{day}" if day is not None else "week"
-        var = pulp.LpVariable(f"short_{key}_{tag}", lowBound=0, upBound=upper)
+        var = problem.add_variable(f"short_{key}_{tag}", lowBound=0, upBound=upper)
         shortfalls[(key, day)] = var
         return var
 
@@ -308,7 +308,7 @@ def build_model(
         for s, (lo_s, hi_s) in MEAL_SHARE.items():
             in_slot = [(v, per_step[row_of[f], energy_c]) for v, f, ss in entries if ss == s]
             if lo_s > 0:
-                under = pulp.LpVariable(f"meal_under_{s}_d{d}", lowBound=0)
+                under = problem.add_variable(f"meal_under_{s}_d{d}", lowBound=0)
                 _add(
                     problem,
                     _expr(in_slot + [(under, eer_kcal)]),
@@ -317,7 +317,7 @@ def build_model(
                     f"meal_min_energy_{s}_d{d}",
                 )
                 objective.append((under, w.meal_share_usd))
-            over = pulp.LpVariable(f"meal_over_{s}_d{d}", lowBound=0)
+            over = problem.add_variable(f"meal_over_{s}_d{d}", lowBound=0)
             _add(
                 problem,
                 _expr(in_slot + [(over, -eer_kcal)]),
@@ -346,7 +346,7 @@ def build_model(
                         f"daily_cap_{_name(f)}_d{d}",
                     )
                 continue
-            u = pulp.LpVariable(f"eats_{_name(f)}_d{d}", cat=pulp.LpBinary)
+            u = problem.add_variable(f"eats_{_name(f)}_d{d}", cat=pulp.LpBinary)
             use[(d, f)] = u
             _add(
                 problem,
@@ -364,7 +364,7 @@ def build_model(
             )
             distinct.append((u, 1.0))
         if request.min_distinct_foods:
-            vs_short = pulp.LpVariable(
+            vs_short = problem.add_variable(
                 f"short_variety_d{d}", lowBound=0, upBound=request.min_distinct_foods
             )
             variety_short[d] = vs_short

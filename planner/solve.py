@@ -95,6 +95,7 @@ def make_solver(settings: SolverSettings, warm_start: bool = False) -> tuple[pul
         gapRel=settings.gap_rel,
         threads=settings.threads,
         warmStart=warm_start,
+        _skip_v4_deprecation=True,  # PuLP 4 moves CBC to a separate package; this is the fallback
     )
     return solver, "cbc"
 
