@@ -1,10 +1,12 @@
-"""``cramp-planner plan``: plan a week for a profile file."""
+"""``cramp-planner plan``: plan a week for a profile file or a saved profile."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
+from foods.errors import UserError
 from planner.optimize import plan_week
 from planner.profile import load_profile
 from planner.report import plan_markdown, plan_table
@@ -12,10 +14,22 @@ from planner.request import PlanRequest
 from planner.textfmt import to_json
 
 
+def week_of(text: str) -> dt.date:
+    """Parse ``--week-of YYYY-MM-DD`` with a clear message."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-23"
+        ) from None
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``plan --profile FILE --days N [--format json|table|markdown]``."""
+    """Add ``plan (--profile FILE | --profile-name NAME) --days N [--week-of D] [--save]``."""
     parser = sub.add_parser("plan", help="plan meals for 1–7 days")
-    parser.add_argument("--profile", type=Path, required=True, help="profile JSON or TOML")
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--profile", type=Path, help="profile JSON or TOML file")
+    who.add_argument("--profile-name", help="a profile saved with `profile save`")
     parser.add_argument("--days", type=int, default=7, help="days to plan, 1–7 (default 7)")
     parser.add_argument("--format", choices=("json", "table", "markdown"), default="table")
     parser.add_argument(
@@ -26,24 +40,74 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-fortified", action="store_true", help="do not use fortified foods")
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     parser.add_argument("--time-limit", type=float, default=20.0, help="seconds (default 20)")
+    parser.add_argument(
+        "--week-of", type=week_of, help="a day of the planned week, YYYY-MM-DD (default today)"
+    )
+    parser.add_argument("--save", action="store_true", help="save the plan in the local store")
+    parser.add_argument(
+        "--rotation",
+        type=float,
+        default=1.0,
+        help="how strongly to avoid last week's foods for a saved profile (0 = off, default 1)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Plan and print; exit 0 with a plan (even partial), 1 when no plan exists."""
-    request = PlanRequest(
-        profile=load_profile(args.profile),
-        days=args.days,
-        daily_vitamin_d=args.daily_vitamin_d,
-        allow_fortified=not args.no_fortified,
-        solver=args.solver,
-        time_limit_s=args.time_limit,
-    )
-    plan = plan_week(request).to_dict()
+    from planner.store import Store
+    from planner.weekly import plan_saved_week, week_start
+
+    options = {
+        "days": args.days,
+        "daily_vitamin_d": args.daily_vitamin_d,
+        "allow_fortified": not args.no_fortified,
+        "solver": args.solver,
+        "time_limit_s": args.time_limit,
+    }
+    week = args.week_of or dt.date.today()
+    note = ""
+    if args.profile_name:
+        with Store.open() as store:
+            base = PlanRequest(profile=_placeholder(store, args.profile_name), **options)
+            plan_obj, saved_id, _req = plan_saved_week(
+                store,
+                args.profile_name,
+                week,
+                request=base,
+                rotation_strength=args.rotation,
+                save=args.save,
+            )
+            if saved_id is not None:
+                note = f"saved as plan #{saved_id} in {store.path}"
+    else:
+        request = PlanRequest(profile=load_profile(args.profile), **options)
+        plan_obj = plan_week(request)
+        if args.save and plan_obj.ok:
+            with Store.open() as store:
+                summary = request.summary() | {"week_start": week_start(week).isoformat()}
+                saved_id = store.save_plan(plan_obj.to_dict(), summary, week_start=week_start(week))
+                note = f"saved as plan #{saved_id} in {store.path}"
+    plan = plan_obj.to_dict()
     if args.format == "json":
         print(to_json(plan))
     elif args.format == "markdown":
         print(plan_markdown(plan), end="")
     else:
         print(plan_table(plan))
+    if note:
+        import sys
+
+        print(note, file=sys.stderr)
     return 0 if plan["status"] not in ("infeasible", "error") else 1
+
+
+def _placeholder(store, name: str):
+    """The saved profile (validated); raises a clear error when the name is unknown."""
+    from planner.profile import profile_from_dict
+
+    data = store.get_profile(name)
+    try:
+        return profile_from_dict(data)
+    except UserError as exc:
+        raise UserError(f"saved profile {name!r} is no longer valid: {exc}") from exc

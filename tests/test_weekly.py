@@ -1,0 +1,101 @@
+"""Saved profiles planned week after week: rotation, saving, and the plan CLI around it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from planner.cli import main
+from planner.profile import demo_profile
+from planner.request import PlanRequest
+from planner.store import Store
+from planner.weekly import foods_of, jaccard_distance, plan_saved_week, week_start
+
+MONDAY = dt.date(2026, 11, 23)
+
+
+def test_consecutive_weeks_rotate_foods_and_still_meet_targets() -> None:
+    with Store.open() as store:
+        store.save_profile("ana", demo_profile().to_dict())
+        request = PlanRequest(profile=demo_profile(), days=7)
+        first, first_id, _ = plan_saved_week(store, "ana", MONDAY, request=request)
+        second, second_id, used = plan_saved_week(
+            store, "ana", MONDAY + dt.timedelta(days=7), request=request
+        )
+        assert first_id is not None and second_id is not None and first_id != second_id
+        assert used.avoid_foods  # the previous week's foods were penalised
+        a, b = foods_of(first.to_dict()), foods_of(second.to_dict())
+        distance = jaccard_distance(a, b)
+        assert distance >= 0.30, distance
+        assert second.status.value == "optimal" and not second.shortfalls
+        saved = store.get_plan(second_id)
+        assert saved.week_start == dt.date(2026, 11, 30) and saved.plan == second.to_dict()
+
+
+def test_rotation_off_gives_the_same_week_again() -> None:
+    with Store.open() as store:
+        store.save_profile("bo", demo_profile().to_dict())
+        request = PlanRequest(profile=demo_profile(), days=2)
+        first, _, _ = plan_saved_week(store, "bo", MONDAY, request=request)
+        again, _, used = plan_saved_week(
+            store, "bo", MONDAY + dt.timedelta(days=7), request=request, rotation_strength=0
+        )
+        assert not used.avoid_foods
+        assert foods_of(first.to_dict()) == foods_of(again.to_dict())
+
+
+def test_week_start_is_monday() -> None:
+    assert week_start(dt.date(2026, 11, 26)) == MONDAY
+
+
+def test_cli_plans_and_saves_a_saved_profile(tmp_path: Path, capsys) -> None:
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps(demo_profile().to_dict()))
+    assert main(["profile", "save", "--name", "cleo", "--profile", str(profile)]) == 0
+    capsys.readouterr()
+    code = main(
+        [
+            "plan",
+            "--profile-name",
+            "cleo",
+            "--days",
+            "1",
+            "--week-of",
+            "2026-11-25",
+            "--save",
+            "--format",
+            "json",
+        ]
+    )
+    captured = capsys.readouterr()
+    plan = json.loads(captured.out)
+    assert code == 0 and plan["status"] in ("optimal", "feasible")
+    assert "saved as plan #" in captured.err
+    assert main(["plans", "list", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed[0]["profile_name"] == "cleo" and listed[0]["week_start"] == "2026-11-23"
+
+
+def test_cli_plan_errors_are_one_line(tmp_path: Path, capsys) -> None:
+    assert main(["plan", "--profile-name", "nobody", "--days", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "no saved profile named 'nobody'" in err and "Traceback" not in err
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"age": 200}')
+    assert main(["plan", "--profile", str(bad), "--days", "1"]) == 2
+    assert "age" in capsys.readouterr().err
+
+
+def test_cli_plan_formats(tmp_path: Path, capsys) -> None:
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        'age = 45\nsex = "female"\nweight_kg = 68\nheight_cm = 165\nactivity = "low_active"\n'
+    )
+    assert main(["plan", "--profile", str(profile), "--days", "1", "--format", "markdown"]) == 0
+    md = capsys.readouterr().out
+    assert md.startswith("# Your cramp-prevention week") and "| Potassium |" in md.replace(
+        "potassium", "Potassium"
+    )
+    assert main(["plan", "--profile", str(profile), "--days", "1", "--format", "table"]) == 0
+    assert "Day 1" in capsys.readouterr().out
