@@ -17,7 +17,16 @@ from collections.abc import Sequence
 from foods.errors import UserError
 
 #: Command modules under ``planner.commands``, in the order ``--help`` lists them.
-COMMANDS: tuple[str, ...] = ("plan", "targets", "foods", "solve", "profile", "plans")
+COMMANDS: tuple[str, ...] = (
+    "plan",
+    "targets",
+    "foods",
+    "solve",
+    "profile",
+    "plans",
+    "shopping",
+    "email",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

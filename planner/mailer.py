@@ -1,0 +1,928 @@
+"""The weekly plan e-mail: a MIME message built with :mod:`email`, sent with :mod:`smtplib`.
+
+:func:`build_message` returns an :class:`~email.message.EmailMessage` laid out as::
+
+    multipart/mixed
+    ├── multipart/alternative
+    │   ├── text/plain   the week (Markdown text), coverage, shortfalls, safety notes, list
+    │   └── text/html    the same, every string from the plan or the person escaped
+    ├── text/csv         shopping-list.csv   (planner.shopping.to_csv)
+    ├── text/csv         plan.csv            (one row per food per meal)
+    └── text/calendar    plan.ics            (one event per meal, floating local time)
+
+:func:`send_message` sends it through the server described by :class:`SmtpSettings`
+(``CRAMP_SMTP_*`` environment variables) with a timeout on every network step, and turns
+every SMTP, TLS and network fault into one :class:`MailError` line that names the problem and
+the setting to check. The password never appears in a message, a ``repr`` or an error.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import datetime as dt
+import hashlib
+import html
+import io
+import ipaddress
+import math
+import os
+import re
+import smtplib
+import socket
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate, getaddresses, make_msgid, parseaddr
+from pathlib import Path
+from typing import Any
+
+from foods.errors import UserError
+from planner.explain import label
+from planner.report import coverage_rows, plan_markdown
+from planner.shopping import ShoppingList, buy_text
+from planner.shopping import to_csv as shopping_csv
+
+__all__ = [
+    "DEFAULT_PORTS",
+    "DEFAULT_TIMEOUT_S",
+    "DISCLAIMER",
+    "ENV",
+    "MailError",
+    "SECURITY_MODES",
+    "SLOT_TIMES",
+    "SmtpSettings",
+    "build_message",
+    "html_body",
+    "plan_csv",
+    "plan_ics",
+    "send_message",
+    "subject",
+    "text_body",
+    "validate_address",
+]
+
+#: Environment variables read by :meth:`SmtpSettings.from_env`.
+ENV = {
+    "host": "CRAMP_SMTP_HOST",
+    "port": "CRAMP_SMTP_PORT",
+    "user": "CRAMP_SMTP_USER",
+    "password": "CRAMP_SMTP_PASSWORD",
+    "security": "CRAMP_SMTP_SECURITY",
+    "sender": "CRAMP_SMTP_FROM",
+    "ca_file": "CRAMP_SMTP_CA_FILE",
+    "timeout": "CRAMP_SMTP_TIMEOUT",
+}
+#: Allowed ``CRAMP_SMTP_SECURITY`` values.
+SECURITY_MODES: tuple[str, ...] = ("starttls", "ssl", "none")
+#: Port used when ``CRAMP_SMTP_PORT`` is not set, by security mode.
+DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "ssl": 465, "none": 25}
+#: Seconds allowed for each network step (connect, each reply) unless configured.
+DEFAULT_TIMEOUT_S = 20.0
+#: Footer of every e-mail.
+DISCLAIMER = (
+    "This plan suggests foods; it is not medical advice. Supplements only under medical guidance."
+)
+#: Local start time and length (minutes) of each meal in ``plan.ics``.
+SLOT_TIMES: dict[str, tuple[dt.time, int]] = {
+    "breakfast": (dt.time(8, 0), 30),
+    "lunch": (dt.time(12, 30), 45),
+    "snack": (dt.time(15, 30), 15),
+    "dinner": (dt.time(18, 30), 45),
+}
+
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LOCAL_PART = re.compile(rf"{_ATOM}(?:\.{_ATOM})*\Z")
+_DOMAIN_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]")
+
+
+class MailError(UserError):
+    """The e-mail cannot be built or sent; the message names the problem and what to check."""
+
+
+# --------------------------------------------------------------------------------------------
+# Addresses and settings
+# --------------------------------------------------------------------------------------------
+
+
+def validate_address(text: str, what: str = "address") -> str:
+    """Return ``text`` as one plain e-mail address, or refuse it.
+
+    Accepts exactly one ``local@domain`` (dot-atom local part, a domain of at least two
+    labels; an internationalised domain is returned in its ASCII ``xn--`` form). Refuses line
+    breaks and control characters (header injection), several addresses, display names and
+    angle brackets, comments, quoted local parts and anything malformed.
+
+    Parameters
+    ----------
+    text : str
+        The address as given.
+    what : str
+        What the address is, for the message (``--to``, ``CRAMP_SMTP_FROM``).
+
+    Raises
+    ------
+    MailError
+        Naming ``what``, the value (``repr``, so a line break shows as ``\\r\\n``) and the fix.
+
+    Examples
+    --------
+    >>> validate_address(" anna@example.com ")
+    'anna@example.com'
+    >>> validate_address("a@b.c, d@e.f")
+    Traceback (most recent call last):
+    ...
+    planner.mailer.MailError: address 'a@b.c, d@e.f' holds several addresses; give exactly one
+    """
+    if not isinstance(text, str):
+        raise MailError(f"{what} must be text, not {type(text).__name__}")
+    fix = "give one plain address like name@example.com"
+    if _CONTROL.search(text):
+        raise MailError(f"{what} {text!r} contains a line break or control character; {fix}")
+    value = text.strip()
+    if not value:
+        raise MailError(f"{what} is empty; {fix}")
+    if len(value) > 254:
+        raise MailError(f"{what} is {len(value)} characters long (at most 254); {fix}")
+    if re.search(r"[<>()\"\[\]\\:]", value):
+        raise MailError(
+            f"{what} {value!r} has a name, comment or brackets; give only the address, e.g. "
+            "name@example.com"
+        )
+    if re.search(r"[,;]", value) or value.count("@") > 1 or re.search(r"\s", value):
+        raise MailError(f"{what} {value!r} holds several addresses; give exactly one")
+    if "@" not in value:
+        raise MailError(f"{what} {value!r} is not an e-mail address (no @); {fix}")
+    local, _, domain = value.rpartition("@")
+    if not _LOCAL_PART.match(local) or len(local) > 64:
+        raise MailError(
+            f"{what} {value!r}: the part before @ must be letters, digits, dots and "
+            f"!#$%&'*+/=?^_`{{|}}~- (no leading, trailing or double dots); {fix}"
+        )
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise MailError(f"{what} {value!r}: the domain {domain!r} is not valid; {fix}") from None
+    labels = ascii_domain.split(".")
+    if (
+        len(labels) < 2
+        or not all(_DOMAIN_LABEL.match(part) for part in labels)
+        or labels[-1].isdigit()
+    ):
+        raise MailError(
+            f"{what} {value!r}: the domain {domain!r} is not a mail domain like example.com; {fix}"
+        )
+    # belt and braces: the standard library must read it as the same single address
+    realname, parsed = parseaddr(value)
+    if realname or parsed != value or len(getaddresses([value])) != 1:
+        raise MailError(f"{what} {value!r} is not a single plain address; {fix}")
+    try:
+        Address(addr_spec=value)
+    except (ValueError, IndexError, HeaderParseError):
+        raise MailError(f"{what} {value!r} is not a valid e-mail address; {fix}") from None
+    return f"{local}@{ascii_domain}"
+
+
+def _host_with_port(host: str) -> bool:
+    """Whether ``host`` looks like ``name:port`` (an IPv6 address is not)."""
+    if ":" not in host:
+        return False
+    try:
+        ipaddress.IPv6Address(host)
+    except ValueError:
+        return True
+    return False
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """How to reach the mail server; read with :meth:`from_env`.
+
+    Attributes
+    ----------
+    host : str
+        Server name or IP (``CRAMP_SMTP_HOST``).
+    port : int
+        TCP port 1–65535 (``CRAMP_SMTP_PORT``; default 587 starttls, 465 ssl, 25 none).
+    security : str
+        ``starttls`` (default), ``ssl`` (implicit TLS) or ``none`` (``CRAMP_SMTP_SECURITY``).
+    sender : str
+        From address (``CRAMP_SMTP_FROM``; default ``CRAMP_SMTP_USER`` when that is an address).
+    user, password : str
+        Log-in (``CRAMP_SMTP_USER``, ``CRAMP_SMTP_PASSWORD``); empty = no log-in. The password
+        is left out of ``repr``.
+    ca_file : Path or None
+        PEM file of the CA that signs the server's certificate (``CRAMP_SMTP_CA_FILE``),
+        replacing the system's trusted CAs; None = system CAs.
+    timeout_s : float
+        Seconds allowed for each network step (``CRAMP_SMTP_TIMEOUT``, default 20).
+    """
+
+    host: str
+    port: int
+    security: str
+    sender: str
+    user: str = ""
+    password: str = field(default="", repr=False)
+    ca_file: Path | None = None
+    timeout_s: float = DEFAULT_TIMEOUT_S
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> SmtpSettings:
+        """Read and check the ``CRAMP_SMTP_*`` variables (default: ``os.environ``).
+
+        Raises
+        ------
+        MailError
+            Naming the variable and the fix (never showing the password).
+        """
+        env = os.environ if env is None else env
+
+        def get(key: str) -> str:
+            return (env.get(ENV[key]) or "").strip()
+
+        host = get("host")
+        if not host:
+            raise MailError(
+                f"{ENV['host']} is not set; set it to your mail server, e.g. smtp.example.com"
+            )
+        if re.search(r"[\s/@]", host) or _CONTROL.search(host) or _host_with_port(host):
+            raise MailError(
+                f"{ENV['host']}={host!r} is not a host name; give only the server name, "
+                "e.g. smtp.example.com (the port goes in CRAMP_SMTP_PORT)"
+            )
+        security = get("security").lower() or "starttls"
+        if security not in SECURITY_MODES:
+            raise MailError(
+                f"{ENV['security']}={security!r} is not one of {', '.join(SECURITY_MODES)}; use "
+                "starttls (port 587), ssl (port 465) or none (local relay only)"
+            )
+        raw_port = get("port")
+        if raw_port:
+            try:
+                port = int(raw_port)
+            except ValueError:
+                port = 0
+            if not 1 <= port <= 65535:
+                raise MailError(
+                    f"{ENV['port']}={raw_port!r} is not a port; give a whole number 1–65535 "
+                    "(usually 587 for starttls, 465 for ssl)"
+                )
+        else:
+            port = DEFAULT_PORTS[security]
+        user = get("user")
+        password = env.get(ENV["password"]) or ""
+        if bool(user) != bool(password):
+            missing, given = ("password", "user") if user else ("user", "password")
+            raise MailError(
+                f"{ENV[given]} is set but {ENV[missing]} is not; set both to log in, or "
+                "neither for a server that needs no log-in"
+            )
+        if user and security == "none" and not _is_loopback(host):
+            raise MailError(
+                f"{ENV['security']}=none would send the password unencrypted to {host}; use "
+                "starttls or ssl"
+            )
+        sender_text = get("sender") or (user if "@" in user else "")
+        if not sender_text:
+            raise MailError(
+                f"{ENV['sender']} is not set; set it to the address the e-mail comes from, "
+                "e.g. planner@example.com"
+            )
+        sender = validate_address(sender_text, ENV["sender"])
+        ca_text = get("ca_file")
+        ca_file = Path(ca_text).expanduser() if ca_text else None
+        if ca_file is not None and not ca_file.is_file():
+            raise MailError(
+                f"{ENV['ca_file']}={ca_text!r} is not a file; give the path of the CA "
+                "certificate (PEM) or unset it to use the system's CAs"
+            )
+        raw_timeout = get("timeout")
+        timeout = DEFAULT_TIMEOUT_S
+        if raw_timeout:
+            try:
+                timeout = float(raw_timeout)
+            except ValueError:
+                timeout = math.nan
+            if not 0.1 <= timeout <= 600:
+                raise MailError(
+                    f"{ENV['timeout']}={raw_timeout!r} is not a timeout; give seconds "
+                    "between 0.1 and 600"
+                )
+        return cls(
+            host=host,
+            port=port,
+            security=security,
+            sender=sender,
+            user=user,
+            password=password,
+            ca_file=ca_file,
+            timeout_s=timeout,
+        )
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """A verifying TLS context (system CAs, or only ``ca_file`` when given)."""
+        try:
+            return ssl.create_default_context(
+                cafile=str(self.ca_file) if self.ca_file is not None else None
+            )
+        except (ssl.SSLError, OSError) as exc:
+            raise MailError(
+                f"{ENV['ca_file']}={str(self.ca_file)!r} is not a readable PEM CA certificate "
+                f"({getattr(exc, 'reason', None) or exc}); give the CA's PEM file"
+            ) from None
+
+    @property
+    def where(self) -> str:
+        """``host:port`` for messages."""
+        return f"{self.host}:{self.port}"
+
+
+# --------------------------------------------------------------------------------------------
+# Attachments
+# --------------------------------------------------------------------------------------------
+
+#: Columns of :func:`plan_csv` (``date`` only when a week start is given).
+PLAN_CSV_COLUMNS: tuple[str, ...] = (
+    "day",
+    "date",
+    "slot",
+    "food_id",
+    "name",
+    "servings",
+    "grams",
+    "household",
+)
+
+
+def _day_date(week_of: dt.date, day: Any) -> dt.date | None:
+    if isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 31:
+        return week_of + dt.timedelta(days=day - 1)
+    return None
+
+
+def plan_csv(plan: Mapping[str, Any], week_of: dt.date | None = None) -> str:
+    """One CSV row per food per meal: day, date, slot, food_id, name, servings, grams (g),
+    household measure. ``date`` (ISO) is empty without ``week_of`` (the date of day 1)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(PLAN_CSV_COLUMNS)
+    for day in plan.get("days") or []:
+        when = _day_date(week_of, day.get("day")) if week_of else None
+        for meal in day.get("meals") or []:
+            for item in meal.get("items") or []:
+                writer.writerow(
+                    [
+                        day.get("day"),
+                        when.isoformat() if when else "",
+                        meal.get("slot"),
+                        item.get("food_id"),
+                        item.get("name"),
+                        _plain_number(item.get("servings")),
+                        _plain_number(item.get("grams")),
+                        item.get("household"),
+                    ]
+                )
+    return buf.getvalue()
+
+
+def _plain_number(value: Any) -> Any:
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else round(value, 2)
+    return value
+
+
+def _ics_text(text: str) -> str:
+    """Escape a TEXT value (RFC 5545 §3.3.11)."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\n", "\\n"))
+
+
+def _fold(line: str) -> list[str]:
+    """Fold a content line into pieces of at most 75 octets (RFC 5545 §3.1)."""
+    out: list[str] = []
+    current, size, limit = "", 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            out.append(current)
+            current, size, limit = " ", 1, 75
+        current += char
+        size += width
+    out.append(current)
+    return out
+
+
+def plan_ics(
+    plan: Mapping[str, Any],
+    week_of: dt.date,
+    *,
+    scope: str = "",
+    now: dt.datetime | None = None,
+) -> str:
+    """An iCalendar file with one event per meal (CRLF line endings, folded lines).
+
+    Events use floating local time (the meal happens at 08:00 wherever the person is):
+    breakfast 08:00, lunch 12:30, snack 15:30, dinner 18:30 (:data:`SLOT_TIMES`). Day 1 is
+    ``week_of``. UIDs are stable for (scope, date, slot), so a re-sent week updates the events
+    in a calendar instead of doubling them; pass the profile name as ``scope``.
+    """
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//cramp-planner//weekly meal plan//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_ics_text(f'Meals, week of {week_of.isoformat()}')}",
+    ]
+    for day in plan.get("days") or []:
+        when = _day_date(week_of, day.get("day"))
+        if when is None:
+            continue
+        for meal in day.get("meals") or []:
+            slot = str(meal.get("slot", ""))
+            start_time, minutes = SLOT_TIMES.get(slot, (dt.time(12, 0), 30))
+            start = dt.datetime.combine(when, start_time)
+            items = meal.get("items") or []
+            names = ", ".join(str(i.get("name", "")) for i in items)
+            details = "\n".join(
+                f"{i.get('household', '')} {i.get('name', '')} ({_grams(i.get('grams'))})"
+                for i in items
+            )
+            key = f"{scope}|{when.isoformat()}|{slot}".encode()
+            uid = hashlib.sha256(key).hexdigest()[:24]
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:{uid}@cramp-planner",
+                f"DTSTAMP:{stamp}",
+                f"DTSTART:{start:%Y%m%dT%H%M%S}",
+                f"DURATION:PT{minutes}M",
+                f"SUMMARY:{_ics_text(f'{slot.capitalize()}: {names}')}",
+                f"DESCRIPTION:{_ics_text(details)}",
+                "TRANSP:TRANSPARENT",
+                "END:VEVENT",
+            ]
+    lines.append("END:VCALENDAR")
+    return "".join(piece + "\r\n" for line in lines for piece in _fold(line))
+
+
+# --------------------------------------------------------------------------------------------
+# Bodies
+# --------------------------------------------------------------------------------------------
+
+
+def _clean_label(text: str | None) -> str:
+    return " ".join(_CONTROL.sub(" ", text or "").split())[:60]
+
+
+def subject(week_of: dt.date, profile_label: str | None = None) -> str:
+    """``Cramp-prevention meal plan for anna, week of 2026-11-23``."""
+    who = _clean_label(profile_label)
+    return f"Cramp-prevention meal plan{f' for {who}' if who else ''}, week of {week_of:%Y-%m-%d}"
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+
+
+def _grams(value: Any) -> str:
+    return f"{value:.0f} g" if isinstance(value, int | float) else "? g"
+
+
+def _day_heading(week_of: dt.date, day: Mapping[str, Any]) -> str:
+    when = _day_date(week_of, day.get("day"))
+    name = f"{when:%A} {when.day} {when:%B}" if when else f"Day {day.get('day')}"
+    return f"{name} (day {day.get('day')})"
+
+
+def _shopping_lines(shopping: ShoppingList) -> list[str]:
+    lines = []
+    for aisle_label, rows in shopping.aisles():
+        lines.append(f"{aisle_label}:")
+        lines += [f"  [ ] {buy_text(r)} — {r.name}" for r in rows]
+    return lines
+
+
+def _without_footer(markdown: str) -> str:
+    """Drop plan_markdown's closing disclaimer (the e-mail ends with :data:`DISCLAIMER`)."""
+    lines = markdown.rstrip().splitlines()
+    if lines and lines[-1].startswith("_This plan suggests foods"):
+        lines.pop()
+    return "\n".join(lines).rstrip()
+
+
+def text_body(
+    plan: Mapping[str, Any],
+    shopping: ShoppingList,
+    week_of: dt.date,
+    profile_label: str | None = None,
+) -> str:
+    """The plain-text part: dates of the days, the plan as Markdown text
+    (:func:`planner.report.plan_markdown`: meals, coverage, shortfalls, safety notes) and the
+    shopping list."""
+    who = _clean_label(profile_label)
+    days = plan.get("days") or []
+    first, last = week_of, week_of + dt.timedelta(days=max(len(days), 1) - 1)
+    lines = [
+        f"Your meals for {first:%A %d %B} to {last:%A %d %B %Y}"
+        + (f" ({who})" if who else "")
+        + f": day 1 is {first:%A %Y-%m-%d}.",
+        "",
+        _without_footer(
+            plan_markdown(plan, title=f"Your cramp-prevention week of {week_of:%Y-%m-%d}")
+        ),
+        "",
+        f"## Shopping list (about ${shopping.total_usd:,.2f})",
+        "",
+        *_shopping_lines(shopping),
+        *[f"Note: {n}" for n in shopping.notes],
+        "",
+        "Attached: shopping-list.csv (what to buy, by aisle), plan.csv (every meal) and "
+        "plan.ics (the meals for your calendar).",
+        "",
+        DISCLAIMER,
+    ]
+    return "\n".join(lines) + "\n"
+
+
+_HTML_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a;
+       max-width: 44rem; margin: 0 auto; padding: 1rem; line-height: 1.4; }
+h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.5rem;
+       border-bottom: 2px solid #2e7d32; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #ddd;
+         vertical-align: top; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+.short { color: #b71c1c; font-weight: 600; } .ok { color: #2e7d32; }
+.note { background: #fff8e1; padding: .5rem .75rem; border-left: 4px solid #f9a825; }
+.footer { color: #555; font-size: .85rem; margin-top: 2rem; }
+@media print { body { max-width: none; } h2 { break-after: avoid; } }
+"""
+
+
+def _coverage_html(plan: Mapping[str, Any]) -> list[str]:
+    esc = html.escape
+    out = [
+        "<table>",
+        '<thead><tr><th>Nutrient</th><th class="num">Target</th>'
+        '<th class="num">Planned (daily average)</th><th class="num">% of target</th>'
+        "<th></th></tr></thead><tbody>",
+    ]
+    for row in coverage_rows(plan):
+        lo, hi, avg, unit = row["min"], row["max"], row["average"], str(row["unit"])
+        if lo is not None and hi is not None:
+            band = f"{_num(lo)}–{_num(hi)} {unit}"
+        elif lo is not None:
+            band = f"≥ {_num(lo)} {unit}"
+        else:
+            band = f"≤ {_num(hi)} {unit}"
+        if lo is not None and avg < lo * (1 - 1e-3):
+            mark = '<span class="short">below</span>'
+        elif hi is not None and avg > hi * (1 + 1e-3):
+            mark = '<span class="short">above</span>'
+        else:
+            mark = '<span class="ok">ok</span>'
+        pct = "" if row["percent_of_min"] is None else f"{row['percent_of_min']:.0f} %"
+        out.append(
+            f'<tr><td>{esc(str(row["nutrient"]))}</td><td class="num">{esc(band)}</td>'
+            f'<td class="num">{esc(_num(avg))} {esc(unit)}</td><td class="num">{esc(pct)}</td>'
+            f"<td>{mark}</td></tr>"
+        )
+    out.append("</tbody></table>")
+    return out
+
+
+def _shortfall_html(shortfall: Mapping[str, Any]) -> str:
+    esc = html.escape
+    day = shortfall.get("day")
+    when = "weekly average" if day is None else f"day {day}"
+    unit = str(shortfall.get("unit", ""))
+    achieved, target = shortfall.get("achieved"), shortfall.get("target")
+    numbers = ""
+    if isinstance(achieved, int | float) and isinstance(target, int | float):
+        numbers = f": {_num(achieved)} of {_num(target)} {unit}."
+    text = (
+        f"<li><strong>{esc(label(str(shortfall.get('nutrient', '?'))))}</strong> "
+        f"({esc(when)}){esc(numbers)} {esc(str(shortfall.get('reason') or ''))}"
+    )
+    sources = []
+    for source in shortfall.get("best_sources") or []:
+        name = str(source.get("name") or source.get("food_id") or "?")
+        blocked = source.get("blocked_by")
+        sources.append(f"{name} (not used: {blocked})" if blocked else name)
+    if sources:
+        text += f"<br><small>Best sources: {esc('; '.join(sources))}</small>"
+    return text + "</li>"
+
+
+def html_body(
+    plan: Mapping[str, Any],
+    shopping: ShoppingList,
+    week_of: dt.date,
+    profile_label: str | None = None,
+) -> str:
+    """The HTML part: the week by day and meal, coverage, shortfalls with reasons, safety
+    notes and the shopping list; every string from the plan or the person is escaped."""
+    esc = html.escape
+    who = _clean_label(profile_label)
+    title = f"Your cramp-prevention week of {week_of:%Y-%m-%d}"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{esc(title)}</title><style>{_HTML_CSS}</style></head><body>",
+        f"<h1>{esc(title)}</h1>",
+    ]
+    if who:
+        parts.append(f"<p>Planned for <strong>{esc(who)}</strong>.</p>")
+    status = f"{plan.get('status', '')} — {plan.get('message', '')}".strip(" —")
+    parts.append(f"<p><strong>Status:</strong> {esc(status)}</p>")
+    for day in plan.get("days") or []:
+        cost = day.get("cost_usd")
+        price = f" — about ${cost:,.2f}" if isinstance(cost, int | float) else ""
+        parts += [f"<h2>{esc(_day_heading(week_of, day) + price)}</h2>", "<table><tbody>"]
+        for meal in day.get("meals") or []:
+            items = "<br>".join(
+                f"{esc(str(i.get('household', '')))} {esc(str(i.get('name', '')))} "
+                f"<small>({esc(_grams(i.get('grams')))})</small>"
+                for i in meal.get("items") or []
+            )
+            slot = str(meal.get("slot", "")).capitalize()
+            parts.append(f'<tr><th style="width:7rem">{esc(slot)}</th><td>{items}</td></tr>')
+        parts.append("</tbody></table>")
+    parts += ["<h2>Coverage (daily average)</h2>", *_coverage_html(plan)]
+    shortfalls = plan.get("shortfalls") or []
+    if shortfalls:
+        parts.append("<h2>What cannot be met, and why</h2><ul>")
+        parts += [_shortfall_html(s) for s in shortfalls]
+        parts.append("</ul>")
+    warnings = plan.get("warnings") or []
+    if warnings:
+        parts.append('<h2>Safety notes</h2><div class="note"><ul>')
+        parts += [f"<li>{esc(str(w))}</li>" for w in warnings]
+        parts.append("</ul></div>")
+    parts.append(f"<h2>Shopping list — about ${shopping.total_usd:,.2f}</h2>")
+    for aisle_label, rows in shopping.aisles():
+        parts.append(f"<p><strong>{esc(aisle_label)}</strong></p><ul>")
+        parts += [f"<li>{esc(buy_text(r))} — {esc(r.name)}</li>" for r in rows]
+        parts.append("</ul>")
+    if shopping.notes:
+        parts += ["<ul>", *[f"<li><small>{esc(n)}</small></li>" for n in shopping.notes], "</ul>"]
+    parts += [
+        "<p>Attached: <code>shopping-list.csv</code> (what to buy, by aisle), "
+        "<code>plan.csv</code> (every meal) and <code>plan.ics</code> (the meals for your "
+        "calendar).</p>",
+        f'<p class="footer">{esc(DISCLAIMER)}</p>',
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# Message
+# --------------------------------------------------------------------------------------------
+
+
+def build_message(
+    plan: Mapping[str, Any],
+    shopping: ShoppingList,
+    *,
+    to: str,
+    sender: str,
+    week_of: dt.date,
+    profile_label: str | None = None,
+) -> EmailMessage:
+    """Build the weekly e-mail.
+
+    Parameters
+    ----------
+    plan : mapping
+        The plan JSON (``Plan.to_dict()``).
+    shopping : ShoppingList
+        Its shopping list (:func:`planner.shopping.build_shopping_list`).
+    to, sender : str
+        Recipient and From address; each must be one plain address (:func:`validate_address`).
+    week_of : date
+        The date of day 1 (usually a Monday); named in the subject.
+    profile_label : str, optional
+        Whose plan it is (a saved profile's name), shown in the subject and the greeting.
+
+    Returns
+    -------
+    EmailMessage
+        ``multipart/mixed``: ``multipart/alternative`` (text/plain, text/html), then the
+        attachments ``shopping-list.csv``, ``plan.csv`` and ``plan.ics``.
+
+    Raises
+    ------
+    MailError
+        When ``to`` or ``sender`` is not one valid address.
+    """
+    to = validate_address(to, "recipient address")
+    sender = validate_address(sender, "sender address")
+    msg = EmailMessage()
+    msg["Subject"] = subject(week_of, profile_label)
+    msg["From"] = Address(display_name="Cramp planner", addr_spec=sender)
+    msg["To"] = to
+    msg["Date"] = formatdate(localtime=True)
+    msg["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2])
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(text_body(plan, shopping, week_of, profile_label))
+    msg.add_alternative(html_body(plan, shopping, week_of, profile_label), subtype="html")
+    msg.add_attachment(shopping_csv(shopping), subtype="csv", filename="shopping-list.csv")
+    msg.add_attachment(plan_csv(plan, week_of), subtype="csv", filename="plan.csv")
+    msg.add_attachment(
+        plan_ics(plan, week_of, scope=_clean_label(profile_label)).encode("utf-8"),
+        maintype="text",
+        subtype="calendar",
+        filename="plan.ics",
+        params={"charset": "utf-8", "method": "PUBLISH"},
+    )
+    return msg
+
+
+# --------------------------------------------------------------------------------------------
+# Sending
+# --------------------------------------------------------------------------------------------
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _reply(code: Any, text: Any) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return " ".join(f"{code} {text}".split())
+
+
+def _scrub(text: str, settings: SmtpSettings) -> str:
+    """Remove the password (and the AUTH PLAIN/LOGIN forms of it) from a message."""
+    if not settings.password:
+        return text
+    secrets = {settings.password}
+    for raw in (
+        settings.password,
+        f"\0{settings.user}\0{settings.password}",
+        f"{settings.user}\0{settings.user}\0{settings.password}",
+    ):
+        secrets.add(base64.b64encode(raw.encode("utf-8")).decode("ascii"))
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
+
+
+def _explain(exc: BaseException, settings: SmtpSettings, timeout: float) -> str:
+    """One line naming the SMTP problem and the setting to check."""
+    where = settings.where
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return (
+            f"the SMTP server {where} rejected the user name or password "
+            f"({ENV['user']}/{ENV['password']}): {_reply(exc.smtp_code, exc.smtp_error)}"
+        )
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused = "; ".join(
+            f"{addr} ({_reply(code, text)})" for addr, (code, text) in exc.recipients.items()
+        )
+        return f"the SMTP server {where} refused the recipient {refused}; check --to"
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return (
+            f"the SMTP server {where} refused the sender {exc.sender} "
+            f"({_reply(exc.smtp_code, exc.smtp_error)}); check {ENV['sender']}"
+        )
+    if isinstance(exc, smtplib.SMTPDataError):
+        return (
+            f"the SMTP server {where} refused the message: {_reply(exc.smtp_code, exc.smtp_error)}"
+        )
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return (
+            f"the SMTP server {where} does not support what was asked ({exc}); a log-in "
+            f"usually needs {ENV['security']}=starttls or ssl, or unset {ENV['user']} and "
+            f"{ENV['password']} if the server needs none"
+        )
+    if _caused_by(exc, TimeoutError):
+        return (
+            f"the SMTP server {where} did not answer within {timeout:g} s (timeout); check "
+            f"{ENV['host']} and {ENV['port']}, or try again later"
+        )
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return (
+            f"the TLS certificate of the SMTP server {where} could not be verified "
+            f"({exc.verify_message or exc.reason}); check {ENV['host']} is the name on the "
+            f"certificate, or set {ENV['ca_file']} to the PEM file of the CA that signed it"
+        )
+    if isinstance(exc, ssl.SSLError):
+        return (
+            f"TLS with the SMTP server {where} failed ({exc.reason or exc}); check "
+            f"{ENV['security']} (ssl for port 465, starttls for 587) and {ENV['port']}"
+        )
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return (
+            f"the SMTP server {where} closed the connection ({exc}); check {ENV['port']} and "
+            f"{ENV['security']} (ssl for port 465, starttls for 587)"
+        )
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"the SMTP server {where} answered {_reply(exc.smtp_code, exc.smtp_error)}"
+    if isinstance(exc, smtplib.SMTPException):
+        return f"SMTP error with {where}: {exc}"
+    if isinstance(exc, ConnectionRefusedError):
+        return (
+            f"cannot connect to the SMTP server {where}: connection refused (nothing listens "
+            f"there); check {ENV['host']} and {ENV['port']}"
+        )
+    if isinstance(exc, socket.gaierror):
+        return (
+            f"unknown SMTP host {settings.host!r} ({exc.strerror}); check {ENV['host']} and "
+            "the network"
+        )
+    if isinstance(exc, OSError):
+        return (
+            f"cannot reach the SMTP server {where}: {exc.strerror or exc}; check "
+            f"{ENV['host']}, {ENV['port']} and the network"
+        )
+    return f"sending to {where} failed: {type(exc).__name__}: {exc}"
+
+
+def send_message(msg: EmailMessage, settings: SmtpSettings, timeout_s: float | None = None) -> None:
+    """Send ``msg`` through the configured server; every fault becomes one :class:`MailError`.
+
+    Connects (implicit TLS for ``ssl``), says EHLO, upgrades with STARTTLS (certificate and
+    host name verified) for ``starttls``, logs in when a user is set, sends, and quits.
+
+    Parameters
+    ----------
+    msg : EmailMessage
+        From :func:`build_message`; its From/To headers give the envelope.
+    settings : SmtpSettings
+        Server, security, log-in.
+    timeout_s : float, optional
+        Seconds allowed for each network step (default ``settings.timeout_s``).
+
+    Raises
+    ------
+    MailError
+        "could not send the e-mail: ..." naming the fault (refused connection, unknown host,
+        timeout, TLS, log-in, refused sender, recipient or message) and the variable to check;
+        the password never appears.
+    """
+    timeout = settings.timeout_s if timeout_s is None else timeout_s
+    client: smtplib.SMTP | None = None
+    try:
+        if settings.security == "ssl":
+            client = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=timeout, context=settings.ssl_context()
+            )
+        else:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+        client.ehlo()
+        if settings.security == "starttls":
+            if not client.has_extn("starttls"):
+                raise MailError(
+                    f"could not send the e-mail: the SMTP server {settings.where} does not offer "
+                    f"STARTTLS; check {ENV['port']} (587 for starttls) or set "
+                    f"{ENV['security']}=ssl for port 465"
+                )
+            client.starttls(context=settings.ssl_context())
+            client.ehlo()
+        if settings.user:
+            client.login(settings.user, settings.password)
+        refused = client.send_message(msg)
+        if refused:
+            raise smtplib.SMTPRecipientsRefused(refused)
+        try:
+            client.quit()
+        except (smtplib.SMTPException, OSError):
+            pass  # the message was accepted; a lost goodbye is not a failure
+        client = None
+    except MailError:
+        raise
+    except (smtplib.SMTPException, OSError) as exc:  # one line each; never the password
+        text = _scrub(_explain(exc, settings, timeout), settings)
+        raise MailError(f"could not send the e-mail: {text}") from None
+    finally:
+        if client is not None:
+            client.close()
