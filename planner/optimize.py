@@ -8,6 +8,7 @@ and turns the result into a :class:`planner.plan.Plan` with explained shortfalls
 
 from __future__ import annotations
 
+import math
 import time
 import zlib
 from collections.abc import Mapping
@@ -41,6 +42,8 @@ from planner.request import STAPLE_CATEGORIES, PlanRequest, check_request
 from planner.solve import SolveResult, SolverOutcome, SolverSettings, solve_problem
 from planner.targets import Targets, compute_targets, with_overrides
 
+#: Foods added to the LP's support for the first MIP (those with the smallest reduced cost).
+SUPPORT_EXTRA = 40
 #: Most re-solves used to keep days distinct (each adds one cut).
 MAX_DISTINCT_ROUNDS = 6
 
@@ -228,6 +231,17 @@ def reduced_cost_fixing(
     return saved
 
 
+def _closest_foods(
+    model: PlanModel, reduced: dict[str, float], support: set[str], count: int
+) -> set[str]:
+    """The ``count`` foods outside ``support`` with the smallest LP reduced cost."""
+    cheapest: dict[str, float] = {}
+    for (_d, _s, f), var in model.steps.items():
+        if f not in support:
+            cheapest[f] = min(cheapest.get(f, math.inf), reduced.get(var.name, 0.0))
+    return set(sorted(cheapest, key=lambda f: (cheapest[f], f))[:count])
+
+
 def search(model: PlanModel, request: PlanRequest, budget_s: float | None = None) -> SearchResult:
     """Find a plan and prove how close to the best it is.
 
@@ -255,6 +269,16 @@ def search(model: PlanModel, request: PlanRequest, budget_s: float | None = None
     first = solve_problem(model.problem, _settings(request, remaining))
     for var, upper in saved.items():
         var.upBound = upper
+    if first.objective is not None and first.objective > 1.5 * lower + 1.0:
+        # whole servings of the LP's foods miss targets the LP met (shortfall penalties):
+        # widen with the foods closest to entering the LP basis and try again
+        support |= _closest_foods(model, reduced, support, SUPPORT_EXTRA)
+        saved = _restrict(model, support)
+        retry = solve_problem(model.problem, _settings(request, deadline - time.perf_counter()))
+        for var, upper in saved.items():
+            var.upBound = upper
+        if retry.objective is not None and retry.objective < first.objective:
+            first = retry
     if first.objective is None:
         return SearchResult(first, lower, None, time.perf_counter() - start, "support")
     margin = (first.objective - lower) * (1 + 1e-6) + 1e-6

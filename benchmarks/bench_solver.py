@@ -1,0 +1,217 @@
+"""Solver benchmark: build and solve times of the planner, printed as a table.
+
+Measures (median of ``--runs`` runs, default 5) on the bundled catalogue:
+  * 1-day and 7-day plans with HiGHS and with CBC (the planner's full pipeline);
+  * the LP relaxation of the whole 7-day model (a lower limit for any MIP approach);
+  * the naive formulation: the whole week as one MIP, stopped at a time limit;
+  * a 1-day plan over the whole 8,858-food USDA reference (each food a 100 g serving).
+Writes ``docs/benchmarks.md`` with the machine description.
+
+Usage: ``python benchmarks/bench_solver.py [--runs 5] [--no-write]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+import pandas as pd
+
+from foods.catalog import load_catalog
+from foods.reference import load_reference, nutrient_keys
+from planner.model import build_model, candidate_foods
+from planner.optimize import plan_week, request_targets, target_bounds
+from planner.profile import demo_profile
+from planner.request import PlanRequest
+from planner.solve import SolverSettings, solve_problem
+
+ROOT = Path(__file__).resolve().parents[1]
+Row = dict[str, object]
+
+
+def machine() -> str:
+    """One line describing the CPU, cores, Python and solver versions."""
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = ", ".join(f"{p} {metadata.version(p)}" for p in ("pulp", "highspy", "pandas"))
+    return (
+        f"{cpu}; {os.cpu_count()} cores; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; {versions}"
+    )
+
+
+def median_of(runs: int, fn: Callable[[], Row]) -> Row:
+    """Run ``fn`` ``runs`` times; numbers become medians (text from the last run)."""
+    results = [fn() for _ in range(runs)]
+    out: Row = {}
+    for key, value in results[-1].items():
+        values = [r[key] for r in results]
+        if all(isinstance(v, int | float) and v is not None for v in values):
+            out[key] = statistics.median(values)  # type: ignore[arg-type]
+        else:
+            out[key] = value
+    return out
+
+
+def plan_case(days: int, solver: str, foods: pd.DataFrame | None = None) -> Callable[[], Row]:
+    def run() -> Row:
+        request = PlanRequest(profile=demo_profile(), days=days, solver=solver, time_limit_s=60)
+        start = time.perf_counter()
+        plan = plan_week(request, foods)
+        total = time.perf_counter() - start
+        s = plan.solver
+        return {
+            "build_s": s.build_seconds,
+            "solve_s": s.solve_seconds,
+            "total_s": total,
+            "build_share": s.build_seconds / total,
+            "gap": s.gap if s.gap is not None else float("nan"),
+            "status": plan.status.value,
+        }
+
+    return run
+
+
+def whole_week_model(foods: pd.DataFrame, days: int = 7):
+    request = PlanRequest(profile=demo_profile(), days=days)
+    targets = request_targets(request)
+    cands = candidate_foods(foods, request)
+    return build_model(cands, target_bounds(targets), request, targets.eer_kcal)
+
+
+def lp_case(foods: pd.DataFrame) -> Callable[[], Row]:
+    def run() -> Row:
+        start = time.perf_counter()
+        model = whole_week_model(foods)
+        built = time.perf_counter()
+        result = solve_problem(model.problem, SolverSettings(mip=False, time_limit_s=60))
+        end = time.perf_counter()
+        return {
+            "build_s": built - start,
+            "solve_s": result.seconds,
+            "total_s": end - start,
+            "build_share": (built - start) / (end - start),
+            "gap": 0.0,
+            "status": result.outcome.value,
+        }
+
+    return run
+
+
+def naive_case(foods: pd.DataFrame, limit_s: float) -> Callable[[], Row]:
+    def run() -> Row:
+        start = time.perf_counter()
+        model = whole_week_model(foods)
+        built = time.perf_counter()
+        result = solve_problem(model.problem, SolverSettings(time_limit_s=limit_s))
+        end = time.perf_counter()
+        return {
+            "build_s": built - start,
+            "solve_s": result.seconds,
+            "total_s": end - start,
+            "build_share": (built - start) / (end - start),
+            "gap": result.gap if result.gap is not None else float("nan"),
+            "status": result.outcome.value,
+        }
+
+    return run
+
+
+def reference_table() -> pd.DataFrame:
+    """Every SR24 food as a plannable row: 100 g servings, any meal, a flat $10/kg estimate."""
+    ref = load_reference()
+    groups = {"Beverages": "beverage", "Fats and Oils": "fat_oil", "Spices and Herbs": "condiment"}
+    table = pd.DataFrame(index=ref.index.rename(None))
+    table["food_id"] = ["sr" + n for n in ref.index]
+    table["ndb_no"] = list(ref.index)
+    table["name"] = ref["name"].to_numpy()
+    table["category"] = ref["food_group"].map(groups).fillna("mixed").to_numpy()
+    table["slots"] = [("breakfast", "lunch", "dinner", "snack")] * len(ref)
+    table["serving_g"] = 100.0
+    table["household"] = "100 g"
+    table["allow_half"] = True
+    table["max_servings_per_day"] = 3.0
+    table["diet_tags"] = [()] * len(ref)
+    table["allergens"] = [()] * len(ref)
+    table["fortified"] = False
+    table["price_usd_per_kg"] = 10.0
+    table["price_source"] = "estimate: flat $10/kg for the benchmark"
+    for key in nutrient_keys():
+        table[key] = ref[key].to_numpy()
+    return table.set_index("food_id", drop=False).rename_axis(None)
+
+
+def fmt(row: Row) -> str:
+    gap = row["gap"]
+    gap_text = "–" if gap != gap else f"{100 * float(gap):.2f} %"  # NaN check
+    return (
+        f"| {row['case']} | {float(row['build_s']):.3f} | {float(row['solve_s']):.3f} | "
+        f"{float(row['total_s']):.3f} | {100 * float(row['build_share']):.0f} % | {gap_text} | "
+        f"{row['status']} |"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--naive-limit", type=float, default=20.0)
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    foods = load_catalog()
+    ref_table = reference_table()
+    cases: list[tuple[str, Callable[[], Row]]] = [
+        ("1 day, HiGHS", plan_case(1, "highs")),
+        ("7 days, HiGHS", plan_case(7, "highs")),
+        ("1 day, CBC", plan_case(1, "cbc")),
+        ("7 days, CBC", plan_case(7, "cbc")),
+        ("7 days, LP relaxation of the whole week (lower limit)", lp_case(foods)),
+        (
+            f"7 days, naive single MIP, stopped at {args.naive_limit:g} s",
+            naive_case(foods, args.naive_limit),
+        ),
+        (
+            f"1 day over the full USDA reference ({len(ref_table):,} foods), HiGHS",
+            plan_case(1, "highs", ref_table),
+        ),
+    ]
+    header = [
+        "| case | build s | solve s | total s | build share | gap | status |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    print("\n".join(header), flush=True)
+    lines = []
+    for name, fn in cases:
+        runs = 1 if "naive" in name else args.runs
+        row = median_of(runs, fn) | {"case": name + ("" if runs > 1 else " (1 run)")}
+        lines.append(fmt(row))
+        print(lines[-1], flush=True)
+    if args.no_write:
+        return
+    doc = ROOT / "docs" / "benchmarks.md"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else ""
+    marker = "<!-- results -->"
+    intro = text.split(marker)[0] if marker in text else "# Benchmarks\n\n"
+    body = (
+        f"{marker}\nMachine: {machine()}  \n"
+        f"Date: {time.strftime('%Y-%m-%d')}; medians of {args.runs} runs "
+        f"(`python benchmarks/bench_solver.py`).\n\n" + "\n".join(header + lines) + "\n"
+    )
+    doc.parent.mkdir(exist_ok=True)
+    doc.write_text(intro + body, encoding="utf-8")
+    print(f"\nwritten to {doc}")
+
+
+if __name__ == "__main__":
+    main()
