@@ -58,7 +58,7 @@ class Weights:
     #: Weight on food cost (USD).
     cost: float = 1.0
     #: Bonus per serving of a food the person likes (USD).
-    like_usd: float = 0.40
+    like_usd: float = 1.00
     #: Penalty per serving of a food eaten in the previous saved week (rotation), USD.
     rotation_usd: float = 0.60
 

@@ -37,6 +37,16 @@ def user_foods(store: Store | None) -> pd.DataFrame:
     return load_catalog(extra, store.price_overrides())
 
 
+def existing_user_foods() -> pd.DataFrame:
+    """The catalogue plus the local store's foods and prices, if a store exists (never creates)."""
+    from planner.store import DB_FILENAME, default_data_dir
+
+    if not (default_data_dir() / DB_FILENAME).exists():
+        return load_catalog()
+    with Store.open() as store:
+        return user_foods(store)
+
+
 def week_start(day: dt.date) -> dt.date:
     """The Monday of the week containing ``day``."""
     return day - dt.timedelta(days=day.weekday())

@@ -1,12 +1,17 @@
-"""``cramp-planner foods``: list and search the catalogue and the USDA reference."""
+"""``cramp-planner foods``: list and search foods; search and import from FoodData Central."""
 
 from __future__ import annotations
 
 import argparse
+import statistics
 
-from foods.catalog import catalog_records, load_catalog
+import pandas as pd
+
+from foods.catalog import build_food_table, catalog_records, load_catalog
+from foods.errors import FoodTableError
+from foods.fdc import FdcClient, food_to_custom_row
 from foods.reference import nutrient_keys
-from foods.schema import column_names
+from foods.schema import column_names, vocabulary
 from foods.search import search_foods
 from planner.textfmt import text_table, to_csv, to_json
 
@@ -25,8 +30,8 @@ TABLE_COLUMNS = (
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``foods list`` and ``foods search``."""
-    parser = sub.add_parser("foods", help="list or search foods")
+    """Add ``foods list|search|fdc-search|fdc-import``."""
+    parser = sub.add_parser("foods", help="list, search or import foods")
     foods_sub = parser.add_subparsers(dest="foods_command", metavar="ACTION", required=True)
 
     lst = foods_sub.add_parser(
@@ -41,10 +46,41 @@ def register(sub: argparse._SubParsersAction) -> None:
     search.add_argument("--limit", type=int, default=50, help="most hits (default 50)")
     search.set_defaults(func=run_search)
 
+    fdc = foods_sub.add_parser("fdc-search", help="search USDA FoodData Central (online)")
+    fdc.add_argument("query")
+    fdc.add_argument("--format", choices=("json", "table"), default="table")
+    fdc.add_argument("--limit", type=int, default=25, help="most hits, 1–200 (default 25)")
+    fdc.set_defaults(func=run_fdc_search)
+
+    imp = foods_sub.add_parser(
+        "fdc-import", help="import a FoodData Central food as one of your foods"
+    )
+    imp.add_argument("fdc_id", type=int, help="the FDC id, e.g. 328637")
+    imp.add_argument("--serving-g", type=float, default=100.0, help="grams in one serving")
+    imp.add_argument(
+        "--slots",
+        nargs="+",
+        choices=vocabulary("slot"),
+        default=["lunch", "dinner"],
+        help="meals where you eat it",
+    )
+    imp.add_argument("--name", help="display name (default: the FDC description)")
+    imp.add_argument("--category", choices=vocabulary("category"), default="mixed")
+    imp.add_argument("--aisle", choices=vocabulary("aisle"), default="dry_goods")
+    imp.add_argument("--price-usd-per-kg", type=float, help="your price (default: an estimate)")
+    imp.add_argument("--format", choices=("json",), default="json")
+    imp.set_defaults(func=run_fdc_import)
+
+
+def _user_foods() -> pd.DataFrame:
+    from planner.weekly import existing_user_foods
+
+    return existing_user_foods()
+
 
 def run_list(args: argparse.Namespace) -> int:
-    """Print every catalogue food with its fields and nutrients per 100 g."""
-    records = catalog_records(load_catalog())
+    """Print every catalogue food (and your own) with its fields and nutrients per 100 g."""
+    records = catalog_records(_user_foods())
     if args.format == "json":
         print(to_json(records))
     elif args.format == "csv":
@@ -57,11 +93,79 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_search(args: argparse.Namespace) -> int:
     """Print foods matching the query from the catalogue and the whole reference."""
-    hits = [h.to_dict() for h in search_foods(args.query, load_catalog(), limit=args.limit)]
+    hits = [h.to_dict() for h in search_foods(args.query, _user_foods(), limit=args.limit)]
     if args.format == "json":
         print(to_json(hits))
     elif hits:
         print(text_table(hits, ("ndb_no", "name", "in_catalog", "food_id")))
     else:
         print(f"no food matches {args.query!r}; try fewer or shorter words")
+    return 0
+
+
+def run_fdc_search(args: argparse.Namespace) -> int:
+    """Search FoodData Central; print ``fdc_id, name, data_type`` per hit."""
+    with FdcClient() as client:
+        hits = client.search(args.query, page_size=args.limit)
+    rows = [{"fdc_id": h.fdc_id, "name": h.name, "data_type": h.data_type} for h in hits]
+    if args.format == "json":
+        print(to_json(rows))
+    elif rows:
+        print(text_table(rows, ("fdc_id", "data_type", "name")))
+    else:
+        print(f"FoodData Central has no food matching {args.query!r}")
+    return 0
+
+
+def _fill_carbohydrate(row: dict[str, object]) -> None:
+    """FDC often omits carbohydrate for meat and fish: use 0 when protein and fat explain the
+    energy (within 10 % or 20 kcal per 100 g), and say so; otherwise leave it missing."""
+    import sys
+
+    energy, protein, fat = (row.get(k) for k in ("energy_kcal", "protein_g", "fat_g"))
+    if row.get("carbohydrate_g") is not None or None in (energy, protein, fat):
+        return
+    explained = 4 * float(protein) + 9 * float(fat)  # type: ignore[arg-type]
+    if abs(float(energy) - explained) <= max(0.1 * float(energy), 20.0):  # type: ignore[arg-type]
+        row["carbohydrate_g"] = 0.0
+        print(
+            "note: FoodData Central gives no carbohydrate for this food; protein and fat "
+            "explain its energy, so carbohydrate is set to 0 g",
+            file=sys.stderr,
+        )
+
+
+def run_fdc_import(args: argparse.Namespace) -> int:
+    """Fetch one FDC food, validate it like any food table, store it as a custom food."""
+    from planner.store import Store
+
+    with FdcClient() as client:
+        food = client.get_food(args.fdc_id)
+    catalog = load_catalog()
+    price, source = args.price_usd_per_kg, "user"
+    if price is None:
+        same = catalog[catalog["category"] == args.category]["price_usd_per_kg"]
+        price = round(statistics.median(same if len(same) else catalog["price_usd_per_kg"]), 2)
+        source = (
+            f"estimate: no price given; median of the catalogue's {args.category} foods "
+            f"(${price:.2f}/kg) — set your own with --price-usd-per-kg"
+        )
+    row = food_to_custom_row(
+        food,
+        serving_g=args.serving_g,
+        slots=args.slots,
+        name=args.name,
+        category=args.category,
+        aisle=args.aisle,
+        price_usd_per_kg=price,
+        price_source=source,
+    )
+    _fill_carbohydrate(row)
+    table = build_food_table(pd.DataFrame([row]), f"FDC food {args.fdc_id}", origin="custom")
+    with Store.open() as store:
+        mine = {r["food_id"] for r in store.list_custom_foods()}
+        if row["food_id"] in catalog.index and row["food_id"] not in mine:
+            raise FoodTableError(f"food_id {row['food_id']!r} is a catalogue food; use --name")
+        store.save_custom_food(row, source=f"fdc-{args.fdc_id}")
+    print(to_json(catalog_records(table)[0]))
     return 0

@@ -81,8 +81,10 @@ def run(args: argparse.Namespace) -> int:
             if saved_id is not None:
                 note = f"saved as plan #{saved_id} in {store.path}"
     else:
+        from planner.weekly import existing_user_foods
+
         request = PlanRequest(profile=load_profile(args.profile), **options)
-        plan_obj = plan_week(request)
+        plan_obj = plan_week(request, existing_user_foods())
         if args.save and plan_obj.ok:
             with Store.open() as store:
                 summary = request.summary() | {"week_start": week_start(week).isoformat()}

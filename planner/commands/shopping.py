@@ -11,7 +11,6 @@ import pandas as pd
 
 from foods.catalog import load_catalog
 from planner.shopping import build_shopping_list, read_have, read_plan, to_csv, to_html, to_markdown
-from planner.store import DB_FILENAME, Store, default_data_dir
 
 #: Writers of ``--format``.
 WRITERS = {"csv": to_csv, "md": to_markdown, "html": to_html}
@@ -54,12 +53,11 @@ def foods_for(plan: Mapping[str, Any]) -> pd.DataFrame:
         for item in meal.get("items") or []
         if isinstance(item, Mapping)
     }
-    if used <= set(foods.index) or not (default_data_dir() / DB_FILENAME).exists():
+    if used <= set(foods.index):
         return foods
-    from planner.weekly import user_foods
+    from planner.weekly import existing_user_foods
 
-    with Store.open() as store:
-        return user_foods(store)
+    return existing_user_foods()
 
 
 def run(args: argparse.Namespace) -> int:
