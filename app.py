@@ -1,0 +1,30 @@
+"""Cramp-prevention meal planner — Streamlit entry point (a router only; pages draw).
+
+Run with ``streamlit run app.py`` (or ``make run``). Each page lives in ``pages/`` and calls
+the ``planner`` library; shared state and cached planner calls are in ``ui/``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.draw import show_error
+from ui.state import init_state
+
+st.set_page_config(
+    page_title="Cramp-prevention meal planner", page_icon=":material/restaurant:", layout="wide"
+)
+init_state()
+
+pages = [
+    st.Page("pages/plan.py", title="Plan", icon=":material/restaurant:", default=True),
+    st.Page("pages/targets.py", title="Targets", icon=":material/target:"),
+    st.Page("pages/foods.py", title="Foods", icon=":material/nutrition:"),
+    st.Page("pages/shopping.py", title="Shopping list", icon=":material/shopping_cart:"),
+    st.Page("pages/email.py", title="E-mail", icon=":material/mail:"),
+    st.Page("pages/about.py", title="About & safety", icon=":material/health_and_safety:"),
+]
+try:
+    st.navigation(pages).run()
+except Exception as exc:  # last line of defence: an error message, never a traceback
+    show_error(exc)

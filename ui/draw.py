@@ -1,0 +1,300 @@
+"""Drawing helpers shared by the pages: errors, tables and Altair charts of a plan.
+
+Every number shown carries its unit. Tables are built from the plan JSON as the planner
+returned it (no nutrition is recomputed here, except through :func:`planner.plan.recompute_totals`
+for the "where it comes from" view, which is the planner's own arithmetic).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from foods.errors import UserError
+from planner.explain import label, unit_of
+from planner.plan import recompute_totals
+from planner.report import COVERAGE_KEYS
+
+#: Nutrients of the "where it comes from" view (the cramp minerals and vitamin D).
+SOURCE_KEYS: tuple[str, ...] = ("potassium_mg", "magnesium_mg", "calcium_mg", "vitamin_d_ug")
+#: Percent-of-minimum values above this are drawn at the top edge of the coverage chart.
+CHART_CAP_PCT = 250.0
+
+STATUS_TEXT: dict[str, str] = {
+    "optimal": "Every target is met",
+    "feasible": "Every target is met (the solver stopped at its time limit)",
+    "partial": "Some targets cannot be met with these choices",
+    "infeasible": "No plan exists with these limits",
+    "error": "The solver failed",
+}
+
+
+def show_error(exc: BaseException, action: str = "") -> None:
+    """Show an error as ``st.error`` with its fix; never a traceback.
+
+    ``UserError`` messages already name the field and the fix; anything else is a bug and
+    gets a generic message that still says what to do.
+    """
+    prefix = f"{action}: " if action else ""
+    if isinstance(exc, UserError):
+        st.error(prefix + str(exc), icon=":material/error:")
+    else:
+        st.error(
+            f"{prefix}something went wrong ({type(exc).__name__}: {exc}). "
+            "Reload the page and try again; if it happens again, please report it.",
+            icon=":material/report:",
+        )
+
+
+def title(key: str) -> str:
+    """Capitalised label of a nutrient key: ``vitamin_d_ug`` → ``Vitamin D``."""
+    text = label(key)
+    return text[:1].upper() + text[1:]
+
+
+def amount(value: float | None, unit: str = "") -> str:
+    """A quantity with thousands separators and its unit: ``2,640 mg``, ``15.2 µg``."""
+    if value is None:
+        return "–"
+    number = f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+    return f"{number} {unit}".strip()
+
+
+def band_text(target: Mapping[str, Any]) -> str:
+    """A target as text: ``≥ 2,600 mg``, ``1,000–2,500 mg`` or ``≤ 2,300 mg``."""
+    lo, hi, unit = target.get("min"), target.get("max"), target.get("unit", "")
+    if lo is not None and hi is not None:
+        return f"{amount(lo)}–{amount(hi, unit)}"
+    if lo is not None:
+        return f"≥ {amount(lo, unit)}"
+    if hi is not None:
+        return f"≤ {amount(hi, unit)}"
+    return "no target"
+
+
+def met_count(plan: Mapping[str, Any]) -> tuple[int, int]:
+    """(targets without a shortfall, targets with a minimum) — for the headline metric."""
+    with_min = [k for k, t in plan.get("targets", {}).items() if t.get("min")]
+    short = {s["nutrient"] for s in plan.get("shortfalls", [])}
+    return len([k for k in with_min if k not in short]), len(with_min)
+
+
+# --- meals ----------------------------------------------------------------------------------
+
+
+def day_frame(day: Mapping[str, Any], locked: set[tuple[int, str, str]]) -> pd.DataFrame:
+    """One day's meals as a table: meal, food, household portion, grams, cost, locked."""
+    rows = []
+    for meal in day.get("meals", []):
+        for item in meal.get("items", []):
+            rows.append(
+                {
+                    "Meal": str(meal["slot"]).capitalize(),
+                    "Food": item["name"],
+                    "Portion": item["household"],
+                    "Amount (g)": float(item["grams"]),
+                    "Cost (US$)": float(item.get("cost_usd", 0.0)),
+                    "Locked": "locked"
+                    if (day["day"], meal["slot"], item["food_id"]) in locked
+                    else "",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def table_height(rows: int) -> int:
+    """Pixel height that shows ``rows`` table rows without an inner scroll bar."""
+    return 35 * (rows + 1) + 3
+
+
+MEAL_COLUMNS = {
+    "Amount (g)": st.column_config.NumberColumn("Amount (g)", format="%.0f g"),
+    "Cost (US$)": st.column_config.NumberColumn("Cost (US$)", format="$%.2f"),
+    "Locked": st.column_config.TextColumn("Locked", width="small"),
+}
+
+
+# --- coverage chart ------------------------------------------------------------------------
+
+
+def coverage_frame(plan: Mapping[str, Any]) -> pd.DataFrame:
+    """Per nutrient and day (and the week's average): amount and % of the daily minimum."""
+    targets = plan.get("targets", {})
+    days = plan.get("days", [])
+    rows = []
+    for key in COVERAGE_KEYS:
+        target = targets.get(key)
+        if not target or not target.get("min") or not days:
+            continue
+        lo, hi, unit = float(target["min"]), target.get("max"), target.get("unit", "")
+        values = [(f"Day {d['day']}", float(d["totals"].get(key, 0.0))) for d in days]
+        values.append(("Week average", sum(v for _, v in values) / len(values)))
+        for period, value in values:
+            pct = 100.0 * value / lo
+            rows.append(
+                {
+                    "nutrient": f"{title(key)} ({unit})",
+                    "period": period,
+                    "amount": value,
+                    "amount_text": amount(value, unit),
+                    "target_text": band_text(target),
+                    "percent": pct,
+                    "percent_drawn": min(pct, CHART_CAP_PCT),
+                    "max_percent": None if hi is None else min(100.0 * hi / lo, CHART_CAP_PCT),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def coverage_chart(plan: Mapping[str, Any]) -> alt.LayerChart | alt.FacetChart | None:
+    """Layered Altair chart: % of each daily minimum per day and for the week.
+
+    Bars per day (and the week's average), a shaded band from the minimum (100 %) to the
+    maximum where there is one, and a red rule at 100 %. None when there is nothing to draw.
+    """
+    frame = coverage_frame(plan)
+    if frame.empty:
+        return None
+    order = list(dict.fromkeys(frame["nutrient"]))
+    periods = list(dict.fromkeys(frame["period"]))
+    x = alt.X(
+        "nutrient:N",
+        sort=order,
+        title="Nutrient (unit)",
+        axis=alt.Axis(labelAngle=-30, labelOverlap=False, labelLimit=160),
+    )
+    bands = (
+        alt.Chart(frame.dropna(subset=["max_percent"]).drop_duplicates("nutrient"))
+        .mark_bar(color="#2ca02c", opacity=0.15)
+        .encode(
+            x=x,
+            y=alt.Y("min_line:Q"),
+            y2="max_percent:Q",
+            tooltip=[
+                alt.Tooltip("nutrient:N", title="Nutrient"),
+                alt.Tooltip("target_text:N", title="Target band"),
+            ],
+        )
+        .transform_calculate(min_line="100")
+    )
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=x,
+            xOffset=alt.XOffset("period:N", sort=periods),
+            y=alt.Y(
+                "percent_drawn:Q",
+                title="% of the daily minimum",
+                scale=alt.Scale(domain=[0, CHART_CAP_PCT]),
+            ),
+            color=alt.Color(
+                "period:N",
+                sort=periods,
+                title="Day",
+                scale=alt.Scale(scheme="tableau10"),
+            ),
+            tooltip=[
+                alt.Tooltip("nutrient:N", title="Nutrient"),
+                alt.Tooltip("period:N", title="Day"),
+                alt.Tooltip("amount_text:N", title="Planned"),
+                alt.Tooltip("target_text:N", title="Target"),
+                alt.Tooltip("percent:Q", title="% of minimum", format=".0f"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"y": [100.0]}))
+        .mark_rule(color="#d62728", strokeDash=[6, 3], size=2)
+        .encode(y="y:Q")
+    )
+    return alt.layer(bands, bars, rule).properties(
+        title=alt.TitleParams(
+            "How much of each daily target the plan reaches",
+            subtitle=[
+                "Bars: % of the minimum per day and for the week's average "
+                f"(capped at {CHART_CAP_PCT:.0f} %). Red line: 100 % = minimum met. "
+                "Green band: up to the maximum."
+            ],
+        ),
+        height=360,
+    )
+
+
+# --- where it comes from -------------------------------------------------------------------
+
+
+def sources_frame(plan: Mapping[str, Any], foods: pd.DataFrame) -> pd.DataFrame:
+    """Per food and nutrient of :data:`SOURCE_KEYS`: average amount per planned day."""
+    grams: dict[str, float] = {}
+    names: dict[str, str] = {}
+    for day in plan.get("days", []):
+        for meal in day.get("meals", []):
+            for item in meal.get("items", []):
+                grams[item["food_id"]] = grams.get(item["food_id"], 0.0) + float(item["grams"])
+                names[item["food_id"]] = item["name"]
+    n_days = max(len(plan.get("days", [])), 1)
+    rows = []
+    for food_id, total_g in grams.items():
+        if food_id not in foods.index:
+            continue
+        totals = recompute_totals([(food_id, total_g)], foods)
+        for key in SOURCE_KEYS:
+            value = totals.get(key, 0.0) / n_days
+            if value > 0:
+                rows.append(
+                    {
+                        "key": key,
+                        "nutrient": title(key),
+                        "unit": unit_of(key),
+                        "food": names[food_id],
+                        "per_day": value,
+                        "per_day_text": amount(value, unit_of(key)),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def sources_chart(frame: pd.DataFrame, key: str, top: int = 8) -> alt.Chart | None:
+    """Horizontal bars: the foods giving the most of ``key`` (average per day)."""
+    part = frame[frame["key"] == key].sort_values("per_day", ascending=False).head(top)
+    if part.empty:
+        return None
+    unit = unit_of(key)
+    return (
+        alt.Chart(part)
+        .mark_bar(color="#1f77b4")
+        .encode(
+            x=alt.X("per_day:Q", title=f"{title(key)} per day ({unit}, week average)"),
+            y=alt.Y(
+                "food:N",
+                sort="-x",
+                title=None,
+                axis=alt.Axis(labelOverlap=False, labelLimit=220),
+            ),
+            tooltip=[
+                alt.Tooltip("food:N", title="Food"),
+                alt.Tooltip("per_day_text:N", title="Per day"),
+            ],
+        )
+        .properties(title=f"{title(key)}: top {len(part)} sources", height=alt.Step(26))
+    )
+
+
+def run_page(main: Callable[[], None]) -> None:
+    """Run a page's ``main`` with the session initialised and errors shown, not raised.
+
+    ``app.py`` guards every page too; this guard also covers a page run on its own (Streamlit
+    runs ``pages/*.py`` directly on the first request of a fresh server and in ``AppTest``).
+    """
+    from ui.state import init_state
+
+    init_state()
+    try:
+        main()
+    except Exception as exc:  # an error message with the fix, never a traceback
+        show_error(exc)
