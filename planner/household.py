@@ -7,6 +7,10 @@ from fractions import Fraction
 
 _LEADING = re.compile(r"^\s*(\d+\s+\d+/\d+|\d+/\d+|\d+(?:\.\d+)?)\s*(.*)$")
 _NICE = {
+    Fraction(1, 8): "1/8",
+    Fraction(3, 8): "3/8",
+    Fraction(5, 8): "5/8",
+    Fraction(7, 8): "7/8",
     Fraction(1, 4): "1/4",
     Fraction(1, 3): "1/3",
     Fraction(1, 2): "1/2",
@@ -25,8 +29,8 @@ def friendly(value: float) -> str:
 
     Examples
     --------
-    >>> friendly(1.5), friendly(0.75), friendly(3.0), friendly(0.3)
-    ('1 1/2', '3/4', '3', '0.3')
+    >>> friendly(1.5), friendly(0.75), friendly(3.0), friendly(0.375), friendly(0.3)
+    ('1 1/2', '3/4', '3', '3/8', '0.3')
     """
     whole = int(value)
     rest = Fraction(value - whole).limit_denominator(12)
@@ -48,9 +52,13 @@ def scale_household(household: str, servings: float) -> str:
     '2 medium'
     >>> scale_household("slice", 2)
     '2 × slice'
+    >>> scale_household("2 cups (16 fl oz)", 2.5)
+    '5 cups'
     """
+    if servings != 1:  # "(16 fl oz)" or "(7\" long)" describes one serving only
+        household = re.sub(r"\s*\([^)]*\)", "", household).strip() or household
     match = _LEADING.match(household)
     if not match:
         return household if servings == 1 else f"{friendly(servings)} × {household}"
-    amount = float(_parse(match.group(1)) * Fraction(servings).limit_denominator(4))
+    amount = float(_parse(match.group(1)) * Fraction(servings).limit_denominator(8))
     return f"{friendly(amount)} {match.group(2)}".strip()

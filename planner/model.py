@@ -27,6 +27,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -63,6 +65,20 @@ MEAL_SHARE: dict[str, tuple[float, float]] = {
     "dinner": (0.25, 0.45),
     "snack": (0.00, 0.20),
 }
+#: Per-meal and per-day serving caps by food group (``planner/data/meal_pattern.csv``).
+MEAL_PATTERN_FILE = Path(__file__).parent / "data" / "meal_pattern.csv"
+
+
+@lru_cache(maxsize=1)
+def meal_pattern() -> dict[str, tuple[float, float]]:
+    """``{category: (max servings per meal, max servings per day)}``."""
+    table = pd.read_csv(MEAL_PATTERN_FILE)
+    return {
+        str(r.category): (float(r.max_servings_per_meal), float(r.max_servings_per_day))
+        for r in table.itertuples()
+    }
+
+
 #: Nutrients met as a weekly average unless the request asks for daily.
 WEEKLY_KEYS: frozenset[str] = frozenset({"vitamin_d_ug"})
 
@@ -208,6 +224,8 @@ def build_model(
                 lo = hi = None
                 if fixed is not None:
                     lo = hi = round(fixed / step_serv[f])
+                elif d in request.exact_days:
+                    lo = hi = 0  # an exact day holds its locked items and nothing else
                 steps[(d, s, f)] = problem.add_variable(
                     f"servings_d{d}_{s}_{_name(f)}",
                     lowBound=lo if lo is not None else 0,
@@ -326,6 +344,34 @@ def build_model(
                 f"meal_max_energy_{s}_d{d}",
             )
             objective.append((over, w.meal_share_usd))
+        # meal pattern: servings per food group per meal and per day (hard, linear)
+        category = foods["category"]
+        pattern = meal_pattern()
+        for group, (per_meal, per_day) in pattern.items():
+            members = [(v, f, ss) for v, f, ss in entries if category[f] == group]
+            if not members:
+                continue
+            for s in SLOTS if request.meal_pattern_per_meal else ():
+                in_meal = [(v, step_serv[f]) for v, f, ss in members if ss == s]
+                if (
+                    in_meal
+                    and sum(step_serv[f] * max_steps[f] for _v, f, ss in members if ss == s)
+                    > per_meal
+                ):
+                    _add(
+                        problem,
+                        _expr(in_meal),
+                        pulp.LpConstraintLE,
+                        per_meal,
+                        f"pattern_{group}_{s}_d{d}",
+                    )
+            _add(
+                problem,
+                _expr([(v, step_serv[f]) for v, f, _ in members]),
+                pulp.LpConstraintLE,
+                per_day,
+                f"pattern_{group}_d{d}",
+            )
         # budget per day (hard)
         if budget is not None:
             pairs = [(v, cost_step[row_of[f]]) for v, f, _ in entries]

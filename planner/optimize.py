@@ -338,6 +338,8 @@ def _day_foods(
     request: PlanRequest,
 ) -> pd.DataFrame:
     locked = {i.food_id for i in request.locked if i.day == day}
+    if day in request.exact_days:
+        return candidates.loc[[f for f in candidates.index if f in locked]]
     keep = [f for f in candidates.index if day in offered[f] or f in locked]
     return candidates.loc[keep]
 

@@ -79,6 +79,9 @@ class PlanRequest:
         Whether fortified foods (vitamin-D milk, fortified soy milk, cereal, ...) may be used.
     locked : tuple of LockedItem
         Fixed servings the plan must keep.
+    exact_days : tuple of int
+        Days that consist of their locked items only (the dashboard's "new menu for one day"
+        keeps every other day exactly as it was).
     exclude_foods, like_foods : tuple of str
         Extra food ids beyond the profile's lists (the dashboard's "swap" and "add" buttons).
     avoid_foods : mapping food_id → weight
@@ -91,6 +94,9 @@ class PlanRequest:
         Most days in the week one food (other than drinks, oils and salt) may appear.
     weekly_servings_factor : float
         Weekly cap per food = factor × ``max_servings_per_day`` servings.
+    meal_pattern_per_meal : bool
+        Apply the food-group caps of ``planner/data/meal_pattern.csv`` per meal as well as per
+        day (per day always applies).
     time_limit_s : float
         Solver time limit in seconds.
     gap_rel : float
@@ -104,6 +110,7 @@ class PlanRequest:
     daily_vitamin_d: bool = False
     allow_fortified: bool = True
     locked: tuple[LockedItem, ...] = ()
+    exact_days: tuple[int, ...] = ()
     exclude_foods: tuple[str, ...] = ()
     like_foods: tuple[str, ...] = ()
     avoid_foods: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
@@ -113,6 +120,7 @@ class PlanRequest:
     min_distinct_foods: int = 8
     max_days_per_food: int = 4
     weekly_servings_factor: float = 3.0
+    meal_pattern_per_meal: bool = True
     time_limit_s: float = 20.0
     gap_rel: float = 0.01
     solver: str = "highs"
@@ -129,6 +137,7 @@ class PlanRequest:
             "daily_vitamin_d": self.daily_vitamin_d,
             "allow_fortified": self.allow_fortified,
             "locked": [vars(item) for item in self.locked],
+            "exact_days": list(self.exact_days),
             "exclude_foods": list(self.exclude_foods),
             "like_foods": list(self.like_foods),
             "avoid_foods": dict(self.avoid_foods),
@@ -163,6 +172,9 @@ def check_request(request: PlanRequest, foods: pd.DataFrame) -> None:
         problems.append(f"gap_rel: {request.gap_rel} must be above 0 and at most 0.2")
     if not 0.5 <= request.time_limit_s <= 600:
         problems.append(f"time_limit_s: {request.time_limit_s} must be within 0.5–600 s")
+    bad_days = [d for d in request.exact_days if not 1 <= d <= request.days]
+    if bad_days:
+        problems.append(f"exact_days: {bad_days} outside 1–{request.days}")
     if not 1 <= request.max_days_per_food <= 7:
         problems.append(f"max_days_per_food: {request.max_days_per_food} must be within 1–7")
     if not 0 <= request.min_distinct_foods <= 30:

@@ -306,3 +306,25 @@ def test_property_random_profiles_always_get_a_verified_plan() -> None:
             assert all(d.totals["potassium_mg"] <= 2000 + 1e-6 for d in plan.days)
 
     check()
+
+
+def test_new_menu_for_one_day_keeps_the_other_days_exactly() -> None:
+    request = PlanRequest(profile=demo_profile(), days=3)
+    before = plan_week(request)
+    pins = tuple(
+        LockedItem(day.day, meal.slot, item.food_id, item.servings)
+        for day in before.days
+        if day.day != 2
+        for meal in day.meals
+        for item in meal.items
+    )
+    avoid = {i.food_id: 1.0 for m in before.days[1].meals for i in m.items}
+    after = plan_week(
+        dataclasses.replace(request, locked=pins, exact_days=(1, 3), avoid_foods=avoid)
+    )
+    def items(day) -> set[tuple[str, str, float]]:
+        return {(m.slot, i.food_id, float(i.servings)) for m in day.meals for i in m.items}
+
+    assert items(after.days[0]) == items(before.days[0])
+    assert items(after.days[2]) == items(before.days[2])
+    assert after.days[1].food_ids() != before.days[1].food_ids()
