@@ -109,22 +109,19 @@ def collect_shortfalls(
             totals, cost = dict(by_day[day].totals), by_day[day].cost_usd
         if achieved >= target * (1 - SHORTFALL_TOLERANCE):
             continue  # the recomputation meets it: the slack was rounding only
-        source_key = AMDR[key][0] if key in AMDR else key
-        if source_key not in sources_cache:
-            sources_cache[source_key] = best_sources(source_key, all_foods, request)
-        sources = sources_cache[source_key]
-        reason = reason_for(
-            source_key, sources, request, totals, model.bounds, cost, missing.get(key, ())
-        )
         out.append(
-            Shortfall(
-                nutrient=key,
-                day=day,
-                achieved=achieved,
-                target=target,
-                unit=unit_of(key),
-                reason=reason,
-                best_sources=tuple(MappingProxyType(s) for s in sources),
+            explain_shortfall(
+                key,
+                day,
+                achieved,
+                target,
+                totals,
+                cost,
+                model.bounds,
+                all_foods,
+                request,
+                missing,
+                sources_cache,
             )
         )
     for day, var in sorted(model.variety_short.items()):
@@ -571,19 +568,41 @@ def weekly_shortfall(
         return []
     totals = {k: sum(d.totals[k] for d in days) / len(days) for k in days[0].totals}
     cost = sum(d.cost_usd for d in days) / len(days)
-    sources = best_sources(key, foods, request)
-    reason = reason_for(key, sources, request, totals, bounds, cost, missing.get(key, ()))
     return [
-        Shortfall(
-            nutrient=key,
-            day=None,
-            achieved=achieved,
-            target=target,
-            unit=unit_of(key),
-            reason=reason,
-            best_sources=tuple(MappingProxyType(s) for s in sources),
+        explain_shortfall(
+            key, None, achieved, target, totals, cost, bounds, foods, request, missing, {}
         )
     ]
+
+
+def explain_shortfall(
+    key: str,
+    day: int | None,
+    achieved: float,
+    target: float,
+    totals: Mapping[str, float],
+    cost: float,
+    bounds: Mapping[str, tuple[float | None, float | None]],
+    foods: pd.DataFrame,
+    request: PlanRequest,
+    missing: Mapping[str, tuple[str, ...]],
+    sources_cache: dict[str, list],
+) -> Shortfall:
+    """A :class:`Shortfall` with its reason and best sources (AMDR keys use their macro)."""
+    source_key = AMDR[key][0] if key in AMDR else key
+    if source_key not in sources_cache:
+        sources_cache[source_key] = best_sources(source_key, foods, request)
+    sources = sources_cache[source_key]
+    reason = reason_for(source_key, sources, request, totals, bounds, cost, missing.get(key, ()))
+    return Shortfall(
+        nutrient=key,
+        day=day,
+        achieved=achieved,
+        target=target,
+        unit=unit_of(key),
+        reason=reason,
+        best_sources=tuple(MappingProxyType(s) for s in sources),
+    )
 
 
 def _failure_message(result: SolveResult, request: PlanRequest) -> str:

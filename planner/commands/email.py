@@ -16,6 +16,7 @@ from typing import Any
 
 from foods.catalog import load_catalog
 from foods.errors import UserError
+from planner.commands.plan import week_of
 from planner.commands.shopping import foods_for
 from planner.mailer import MailError, SmtpSettings, build_message, send_message, validate_address
 from planner.optimize import plan_week
@@ -50,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     source.add_argument("--plan", type=Path, metavar="PLAN.json", help="send an existing plan")
     parser.add_argument(
         "--week-of",
-        type=_iso_date,
+        type=week_of,
         metavar="YYYY-MM-DD",
         help="any day of the week to plan (default: the coming Monday, today if Monday)",
     )
@@ -65,16 +66,6 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="write the message to OUT.eml and send nothing",
     )
     parser.set_defaults(func=run)
-
-
-def _iso_date(text: str) -> dt.date:
-    """argparse type: an ISO date."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-23"
-        ) from None
 
 
 def coming_monday(today: dt.date | None = None) -> dt.date:
