@@ -8,7 +8,6 @@ names those blockers, the hard limits that bound the allowed foods, and missing 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -164,8 +163,3 @@ def reason_for(
     prefix = f"With {', '.join(context)}: " if context else ""
     text = prefix + "; ".join(parts) + "."
     return text[0].upper() + text[1:] if not prefix else text
-
-
-def finite(value: float) -> float:
-    """``value`` or 0 when it is NaN (used for optional totals)."""
-    return 0.0 if isinstance(value, float) and math.isnan(value) else value

@@ -615,8 +615,3 @@ def _failure_message(result: SolveResult, request: PlanRequest) -> str:
         )
         return f"No plan exists: {hint}."
     return f"The solver did not produce a plan: {result.message}. Try again or use --solver cbc."
-
-
-def relaxed(request: PlanRequest, **changes: object) -> PlanRequest:
-    """A copy of ``request`` with fields changed (used by one-click fixes and tests)."""
-    return replace(request, **changes)  # type: ignore[arg-type]

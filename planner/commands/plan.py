@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from pathlib import Path
 
 from foods.errors import UserError
@@ -69,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     note = ""
     if args.profile_name:
         with Store.open() as store:
-            base = PlanRequest(profile=_placeholder(store, args.profile_name), **options)
+            base = PlanRequest(profile=_saved_profile(store, args.profile_name), **options)
             plan_obj, saved_id, _req = plan_saved_week(
                 store,
                 args.profile_name,
@@ -98,13 +99,11 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(plan_table(plan))
     if note:
-        import sys
-
         print(note, file=sys.stderr)
     return 0 if plan["status"] not in ("infeasible", "error") else 1
 
 
-def _placeholder(store, name: str):
+def _saved_profile(store, name: str):
     """The saved profile (validated); raises a clear error when the name is unknown."""
     from planner.profile import profile_from_dict
 
