@@ -143,6 +143,56 @@ def per_step_matrix(foods: pd.DataFrame, keys: tuple[str, ...]) -> np.ndarray:
     return per100 * (grams / 100.0)[:, None]
 
 
+@dataclass(frozen=True)
+class StepData:
+    """Per-food arrays (rows in table order) shared by the model and column pricing.
+
+    ``step_servings`` servings per step (1 or 0.5); ``max_steps`` daily cap in steps;
+    ``cost`` USD per step; ``objective`` objective coefficient per step (USD: weighted cost
+    − liked-food bonus + rotation penalty); ``per_step`` nutrients per step (columns
+    :data:`FOOD_NUTRIENTS`); ``slots`` boolean (foods × :data:`SLOTS`) where a food is eaten;
+    ``staple`` drinks, oils and condiments (no eaten-indicator, not counted as variety).
+    """
+
+    step_servings: np.ndarray
+    max_steps: np.ndarray
+    cost: np.ndarray
+    objective: np.ndarray
+    per_step: np.ndarray
+    slots: np.ndarray
+    staple: np.ndarray
+
+
+def step_data(foods: pd.DataFrame, request: PlanRequest) -> StepData:
+    """The coefficient arrays of every food in ``foods`` for ``request`` (vectorised)."""
+    w = request.weights
+    step = np.where(foods["allow_half"].astype(bool).to_numpy(), 0.5, 1.0)
+    max_steps = np.floor(foods["max_servings_per_day"].to_numpy(float) / step + 1e-9).astype(int)
+    cost = (
+        foods["price_usd_per_kg"].fillna(0).to_numpy(float)
+        * foods["serving_g"].to_numpy(float)
+        / 1000.0
+        * step
+    )
+    ids = foods.index
+    liked = set(request.profile.like_foods) | set(request.like_foods)
+    like = ids.isin(list(liked)).astype(float)
+    avoid = np.array([float(request.avoid_foods.get(f, 0.0)) for f in ids], dtype=float)
+    objective = w.cost * cost - w.like_usd * step * like + w.rotation_usd * avoid * step
+    slots = np.array(
+        [[s in food_slots for s in SLOTS] for food_slots in foods["slots"]], dtype=bool
+    ).reshape(len(ids), len(SLOTS))
+    return StepData(
+        step_servings=step,
+        max_steps=max_steps,
+        cost=cost,
+        objective=objective,
+        per_step=per_step_matrix(foods, FOOD_NUTRIENTS),
+        slots=slots,
+        staple=foods["category"].isin(list(STAPLE_CATEGORIES)).to_numpy(),
+    )
+
+
 def _name(text: str) -> str:
     return text.replace("-", "_").replace(" ", "_")
 
@@ -197,25 +247,20 @@ def build_model(
     ids = list(foods.index)
     keys = FOOD_NUTRIENTS
     col = {k: i for i, k in enumerate(keys)}
-    per_step = per_step_matrix(foods, keys)
-    step_serv = dict(zip(ids, np.where(foods["allow_half"].astype(bool), 0.5, 1.0), strict=True))
-    max_steps = {
-        f: int(math.floor(foods.at[f, "max_servings_per_day"] / step_serv[f] + 1e-9)) for f in ids
-    }
-    staple = set(foods.index[foods["category"].isin(list(STAPLE_CATEGORIES))])
-    cost_step = (
-        foods["price_usd_per_kg"].fillna(0).to_numpy(float)
-        * foods["serving_g"].to_numpy(float)
-        / 1000.0
-        * np.array([step_serv[f] for f in ids])
-    )
+    data = step_data(foods, request)
+    per_step = data.per_step
+    step_serv = dict(zip(ids, data.step_servings, strict=True))
+    max_steps = dict(zip(ids, data.max_steps.tolist(), strict=True))
+    staple = set(foods.index[data.staple])
+    cost_step = data.cost
     row_of = {f: i for i, f in enumerate(ids)}
-    liked = set(request.profile.like_foods) | set(request.like_foods)
     locks = {(i.day, i.slot, i.food_id): i.servings for i in request.locked}
 
     steps: dict[tuple[int, str, str], pulp.LpVariable] = {}
     daily: dict[tuple[int, str], pulp.LpVariable] = {}
-    slots_of = {f: [s for s in SLOTS if s in foods.at[f, "slots"]] for f in ids}
+    slots_of = {
+        f: [s for s, ok in zip(SLOTS, data.slots[i], strict=True) if ok] for i, f in enumerate(ids)
+    }
     for d in days:
         for f in ids:
             several = len(slots_of[f]) > 1
@@ -260,12 +305,7 @@ def build_model(
 
     # cost, preferences and rotation per serving step
     for (_d, _s, f), var in steps.items():
-        r = row_of[f]
-        coef = w.cost * cost_step[r]
-        if f in liked:
-            coef -= w.like_usd * step_serv[f]
-        if f in request.avoid_foods:
-            coef += w.rotation_usd * float(request.avoid_foods[f]) * step_serv[f]
+        coef = data.objective[row_of[f]]
         if coef:
             objective.append((var, coef))
 

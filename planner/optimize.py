@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
+import numpy as np
 import pandas as pd
 import pulp
 
@@ -38,6 +39,7 @@ from planner.plan import (
     extract_days,
     missing_values,
 )
+from planner.pricing import EXTEND_LIMIT, PRICING_THRESHOLD, price_pool
 from planner.request import STAPLE_CATEGORIES, PlanRequest, check_request
 from planner.solve import SolveResult, SolverOutcome, SolverSettings, solve_problem
 from planner.targets import Targets, compute_targets, with_overrides
@@ -239,6 +241,42 @@ def _closest_foods(
     return set(sorted(cheapest, key=lambda f: (cheapest[f], f))[:count])
 
 
+def support_incumbent(
+    model: PlanModel,
+    request: PlanRequest,
+    lower: float,
+    reduced: dict[str, float],
+    deadline: float,
+) -> SolveResult:
+    """A quick plan: the MIP restricted to the foods the solved LP uses (plus liked and
+    locked foods), widened by the foods closest to entering when that plan is poor.
+
+    ``lower`` is the LP optimum (USD) and ``reduced`` the LP reduced costs by variable name;
+    the model's variable values must still be the LP solution.
+    """
+    amounts = _food_amounts(model)
+    support = {f for f, a in amounts.items() if a > 1e-6}
+    support |= set(request.profile.like_foods) | set(request.like_foods)
+    support |= {i.food_id for i in request.locked}
+    saved = _restrict(model, support)
+    first = solve_problem(model.problem, _settings(request, deadline - time.perf_counter()))
+    for var, upper in saved.items():
+        var.upBound = upper
+    if first.objective is not None and first.objective > 1.5 * lower + 1.0:
+        # whole servings of the LP's foods miss targets the LP met (shortfall penalties):
+        # widen with the foods closest to entering the LP basis and try again
+        support |= _closest_foods(model, reduced, support, SUPPORT_EXTRA)
+        saved = _restrict(model, support)
+        retry = solve_problem(model.problem, _settings(request, deadline - time.perf_counter()))
+        for var, upper in saved.items():
+            var.upBound = upper
+        if retry.objective is not None and (
+            first.objective is None or retry.objective < first.objective
+        ):
+            first = retry
+    return first
+
+
 def search(model: PlanModel, request: PlanRequest, budget_s: float | None = None) -> SearchResult:
     """Find a plan and prove how close to the best it is.
 
@@ -257,25 +295,7 @@ def search(model: PlanModel, request: PlanRequest, budget_s: float | None = None
         return SearchResult(lp, None, None, time.perf_counter() - start, "lp")
     lower = float(lp.objective or 0.0)
     reduced = {v.name: float(v.dj or 0.0) for v in model.problem.variables()}
-    amounts = _food_amounts(model)
-    support = {f for f, a in amounts.items() if a > 1e-6}
-    support |= set(request.profile.like_foods) | set(request.like_foods)
-    support |= {i.food_id for i in request.locked}
-    saved = _restrict(model, support)
-    remaining = deadline - time.perf_counter()
-    first = solve_problem(model.problem, _settings(request, remaining))
-    for var, upper in saved.items():
-        var.upBound = upper
-    if first.objective is not None and first.objective > 1.5 * lower + 1.0:
-        # whole servings of the LP's foods miss targets the LP met (shortfall penalties):
-        # widen with the foods closest to entering the LP basis and try again
-        support |= _closest_foods(model, reduced, support, SUPPORT_EXTRA)
-        saved = _restrict(model, support)
-        retry = solve_problem(model.problem, _settings(request, deadline - time.perf_counter()))
-        for var, upper in saved.items():
-            var.upBound = upper
-        if retry.objective is not None and retry.objective < first.objective:
-            first = retry
+    first = support_incumbent(model, request, lower, reduced, deadline)
     if first.objective is None:
         return SearchResult(first, lower, None, time.perf_counter() - start, "support")
     margin = (first.objective - lower) * (1 + 1e-6) + 1e-6
@@ -348,6 +368,108 @@ class _DayResult:
     build_seconds: float
 
 
+def _lp_solver(request: PlanRequest, deadline: float):
+    """``solve(model) -> LP optimum or None`` for :func:`planner.pricing.price_pool`."""
+
+    def solve(model: PlanModel) -> float | None:
+        remaining = deadline - time.perf_counter()
+        result = solve_problem(model.problem, _settings(request, remaining, mip=False))
+        if result.outcome not in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
+            return None
+        return float(result.objective or 0.0)
+
+    return solve
+
+
+def _table_wide(
+    found: SearchResult, lower: float | None, outside: float, gap_rel: float
+) -> SearchResult:
+    """Re-certify a search on a priced model for the whole table: plans with a food left
+    out cost more than ``outside`` (USD), plans inside at least ``found.lower_bound``."""
+    result = found.result
+    if lower is None or found.lower_bound is None or result.objective is None:
+        bound = None
+    else:
+        bound = max(lower, min(found.lower_bound, outside))
+    gap = certified_gap(result.objective, bound)
+    if result.outcome in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
+        proven = gap is not None and gap <= gap_rel + 1e-9
+        outcome = SolverOutcome.OPTIMAL if proven else SolverOutcome.FEASIBLE
+        result = replace(result, outcome=outcome, gap=gap)
+    return replace(found, result=result, lower_bound=bound, gap=gap)
+
+
+@dataclass
+class _DayModel:
+    """A day's model ready for :func:`search`, and how to certify its bound table-wide."""
+
+    model: PlanModel
+    build_seconds: float
+    #: LP optimum over the whole table when the model was priced (None: not priced/proven)
+    lower: float | None = None
+    #: plans using a food outside the model cost more than this (USD); inf: nothing left out
+    outside: float = math.inf
+    priced: bool = False
+
+
+def _day_model(
+    day: int,
+    foods: pd.DataFrame,
+    bounds: dict[str, tuple[float | None, float | None]],
+    request: PlanRequest,
+    eer_kcal: float,
+    deadline: float,
+) -> _DayModel:
+    """The day's model: the whole table, or for a large table a priced subset of it."""
+    start = time.perf_counter()
+    if len(foods) <= PRICING_THRESHOLD or day in request.exact_days:
+        model = build_model(foods, bounds, request, eer_kcal, days=(day,), weekly_keys=frozenset())
+        return _DayModel(model, time.perf_counter() - start)
+    pool, model, reduced = price_pool(
+        foods, bounds, request, eer_kcal, day, _lp_solver(request, deadline), deadline
+    )
+    build = pool.build_seconds
+    if model is None or pool.lower_bound is None:
+        model = build_model(
+            foods.loc[list(pool.food_ids)],
+            bounds,
+            request,
+            eer_kcal,
+            days=(day,),
+            weekly_keys=frozenset(),
+        )
+        return _DayModel(model, build + time.perf_counter() - start, None, -math.inf, True)
+    lower = pool.lower_bound if pool.converged else None
+    if lower is None:
+        return _DayModel(model, build, None, -math.inf, True)
+    # add the foods closest to entering; any plan with a food still left out costs at least
+    # LB + its least reduced cost (exact), which bounds the search's result table-wide
+    order = np.argsort(reduced, kind="stable")
+    order = order[np.isfinite(reduced[order])]
+    extra = {str(foods.index[i]) for i in order[:EXTEND_LIMIT]}
+    left_out = order[EXTEND_LIMIT:]
+    outside = lower + float(reduced[left_out[0]]) if len(left_out) else math.inf
+    keep = set(pool.food_ids) | extra
+    built = time.perf_counter()
+    model = build_model(
+        foods.loc[[f for f in foods.index if f in keep]],
+        bounds,
+        request,
+        eer_kcal,
+        days=(day,),
+        weekly_keys=frozenset(),
+    )
+    build += time.perf_counter() - built
+    return _DayModel(model, build, lower, outside, True)
+
+
+@dataclass
+class _DayResult:
+    model: PlanModel
+    found: SearchResult
+    build_seconds: float
+
+
 def _solve_day(
     day: int,
     foods: pd.DataFrame,
@@ -357,12 +479,22 @@ def _solve_day(
     earlier: list[frozenset[str]],
     budget_s: float,
 ) -> _DayResult:
-    """Build and solve one day; re-solve with a cut while it repeats an earlier day's foods."""
-    start = time.perf_counter()
-    model = build_model(foods, bounds, request, eer_kcal, days=(day,), weekly_keys=frozenset())
-    build = time.perf_counter() - start
+    """Build and solve one day; re-solve with a cut while it repeats an earlier day's foods.
+
+    Large tables (more than :data:`planner.pricing.PRICING_THRESHOLD` foods) are priced:
+    the model holds only the foods that can matter, and the bound still covers them all.
+    """
     deadline = time.perf_counter() + budget_s
-    found = search(model, request, budget_s)
+    built = _day_model(day, foods, bounds, request, eer_kcal, deadline)
+    model = built.model
+
+    def run() -> SearchResult:
+        found = search(model, request, max(deadline - time.perf_counter(), 0.5))
+        if not built.priced:
+            return found
+        return _table_wide(found, built.lower, built.outside, request.gap_rel)
+
+    found = run()
     for _ in range(MAX_DISTINCT_ROUNDS):
         if found.result.objective is None:
             break
@@ -370,11 +502,10 @@ def _solve_day(
         if eaten not in earlier:
             break
         forbid_food_set(model, day, eaten)
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0.2:
+        if deadline - time.perf_counter() <= 0.2:
             break
-        found = search(model, request, remaining)
-    return _DayResult(model, found, build)
+        found = run()
+    return _DayResult(model, found, built.build_seconds)
 
 
 def plan_week(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
