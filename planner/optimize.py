@@ -9,9 +9,11 @@ and turns the result into a :class:`planner.plan.Plan` with explained shortfalls
 from __future__ import annotations
 
 import math
+import os
 import time
 import zlib
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
@@ -154,11 +156,14 @@ PLANNER_HIGHS_OPTIONS: tuple[tuple[str, object], ...] = (
 )
 
 
-def _settings(request: PlanRequest, remaining_s: float, mip: bool = True) -> SolverSettings:
+def _settings(
+    request: PlanRequest, remaining_s: float, mip: bool = True, abs_gap: float = 0.0
+) -> SolverSettings:
     return SolverSettings(
         name=request.solver,
         time_limit_s=max(remaining_s, 0.5),
         gap_rel=request.gap_rel,
+        gap_abs=abs_gap,
         mip=mip,
         highs_options=PLANNER_HIGHS_OPTIONS if mip else (),
     )
@@ -277,7 +282,12 @@ def support_incumbent(
     return first
 
 
-def search(model: PlanModel, request: PlanRequest, budget_s: float | None = None) -> SearchResult:
+def search(
+    model: PlanModel,
+    request: PlanRequest,
+    budget_s: float | None = None,
+    abs_gap: float = 0.0,
+) -> SearchResult:
     """Find a plan and prove how close to the best it is.
 
     1. LP relaxation of the whole model: a lower bound ``LB`` and reduced costs.
@@ -298,10 +308,17 @@ def search(model: PlanModel, request: PlanRequest, budget_s: float | None = None
     first = support_incumbent(model, request, lower, reduced, deadline)
     if first.objective is None:
         return SearchResult(first, lower, None, time.perf_counter() - start, "support")
+    allowed = max(request.gap_rel * first.objective, abs_gap)
+    if first.objective - lower <= allowed:  # the quick plan is already close enough
+        return _certified(first, lower, request, abs_gap, start, "lp+support")
     margin = (first.objective - lower) * (1 + 1e-6) + 1e-6
     fixed = reduced_cost_fixing(model, reduced, margin)
     remaining = deadline - time.perf_counter()
-    result = solve_problem(model.problem, _settings(request, remaining), warm_start=True)
+    result = solve_problem(
+        model.problem, _settings(request, remaining, abs_gap=abs_gap), warm_start=True
+    )
+    for var, upper in fixed.items():  # later searches (with cuts) start from the full model
+        var.upBound = upper
     strategy = f"lp+support+rcfix({len(fixed)} fixed)"
     if result.objective is None or result.objective > first.objective + 1e-9:
         result = first  # cannot happen with a valid warm start; keep the incumbent if it does
@@ -309,13 +326,34 @@ def search(model: PlanModel, request: PlanRequest, budget_s: float | None = None
     if result.dual_bound is not None:
         # the reduced model's bound holds for plans in it; plans outside cost more than UB
         bound = max(lower, min(result.dual_bound, first.objective))
+    return _certified(result, bound, request, abs_gap, start, strategy)
+
+
+def _certified(
+    result: SolveResult,
+    bound: float,
+    request: PlanRequest,
+    abs_gap: float,
+    start: float,
+    strategy: str,
+) -> SearchResult:
+    """Label a solved day: optimal when its gap is within the relative gap or ``abs_gap``."""
     gap = certified_gap(result.objective, bound)
-    seconds = time.perf_counter() - start
     if result.outcome in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
-        proven = gap is not None and gap <= request.gap_rel + 1e-9
-        outcome = SolverOutcome.OPTIMAL if proven else SolverOutcome.FEASIBLE
+        outcome = (
+            SolverOutcome.OPTIMAL
+            if _within(result.objective, bound, request.gap_rel, abs_gap)
+            else SolverOutcome.FEASIBLE
+        )
         result = replace(result, outcome=outcome, gap=gap)
-    return SearchResult(result, bound, gap, seconds, strategy)
+    return SearchResult(result, bound, gap, time.perf_counter() - start, strategy)
+
+
+def _within(objective: float | None, bound: float | None, gap_rel: float, abs_gap: float) -> bool:
+    """Whether ``objective − bound`` is within ``gap_rel × objective`` or ``abs_gap`` (USD)."""
+    if objective is None or bound is None:
+        return False
+    return objective - bound <= max(gap_rel * abs(objective), abs_gap) + 1e-9
 
 
 def offered_days(
@@ -382,7 +420,7 @@ def _lp_solver(request: PlanRequest, deadline: float):
 
 
 def _table_wide(
-    found: SearchResult, lower: float | None, outside: float, gap_rel: float
+    found: SearchResult, lower: float | None, outside: float, gap_rel: float, abs_gap: float
 ) -> SearchResult:
     """Re-certify a search on a priced model for the whole table: plans with a food left
     out cost more than ``outside`` (USD), plans inside at least ``found.lower_bound``."""
@@ -393,7 +431,7 @@ def _table_wide(
         bound = max(lower, min(found.lower_bound, outside))
     gap = certified_gap(result.objective, bound)
     if result.outcome in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
-        proven = gap is not None and gap <= gap_rel + 1e-9
+        proven = _within(result.objective, bound, gap_rel, abs_gap)
         outcome = SolverOutcome.OPTIMAL if proven else SolverOutcome.FEASIBLE
         result = replace(result, outcome=outcome, gap=gap)
     return replace(found, result=result, lower_bound=bound, gap=gap)
@@ -478,8 +516,12 @@ def _solve_day(
     eer_kcal: float,
     earlier: list[frozenset[str]],
     budget_s: float,
+    abs_gap: float = 0.0,
 ) -> _DayResult:
     """Build and solve one day; re-solve with a cut while it repeats an earlier day's foods.
+
+    ``abs_gap`` (USD) is gap the earlier days left unused: the day may stop within it even
+    above the relative gap, and the week still stays within its relative gap.
 
     Large tables (more than :data:`planner.pricing.PRICING_THRESHOLD` foods) are priced:
     the model holds only the foods that can matter, and the bound still covers them all.
@@ -489,10 +531,10 @@ def _solve_day(
     model = built.model
 
     def run() -> SearchResult:
-        found = search(model, request, max(deadline - time.perf_counter(), 0.5))
+        found = search(model, request, max(deadline - time.perf_counter(), 0.5), abs_gap)
         if not built.priced:
             return found
-        return _table_wide(found, built.lower, built.outside, request.gap_rel)
+        return _table_wide(found, built.lower, built.outside, request.gap_rel, abs_gap)
 
     found = run()
     for _ in range(MAX_DISTINCT_ROUNDS):
@@ -506,6 +548,110 @@ def _solve_day(
             break
         found = run()
     return _DayResult(model, found, built.build_seconds)
+
+
+#: Days are planned in this many parallel chains (HiGHS releases the GIL while it solves).
+WORKERS = min(2, os.cpu_count() or 1)
+
+
+def week_chains(days: tuple[int, ...], workers: int) -> list[tuple[int, ...]]:
+    """Split the days into ``workers`` interleaved chains solved in parallel.
+
+    Examples
+    --------
+    >>> week_chains((1, 2, 3, 4, 5, 6, 7), 2)
+    [(1, 3, 5, 7), (2, 4, 6)]
+    >>> week_chains((1, 2), 2)
+    [(1, 2)]
+    """
+    if workers < 2 or len(days) < 3:
+        return [days]
+    return [days[k::workers] for k in range(workers)]
+
+
+def _solve_chain(
+    days: tuple[int, ...],
+    candidates: pd.DataFrame,
+    offered: Mapping[str, frozenset[int]],
+    bounds: dict[str, tuple[float | None, float | None]],
+    request: PlanRequest,
+    eer_kcal: float,
+    vitamin_d: tuple[float, float | None] | None,
+    deadline: float,
+) -> list[_DayResult]:
+    """Solve ``days`` in order. With a weekly vitamin D target ``(min, max)`` each day must
+    bring the chain's running total to ``min × days so far`` (a surplus lowers later days'
+    targets, a deficit raises them up to the UL); the chains together then meet the week.
+    Stops at the first day that has no plan."""
+    results: list[_DayResult] = []
+    eaten: list[frozenset[str]] = []
+    so_far = 0.0
+    slack = 0.0  # gap (USD) the chain's days so far left unused: Σ (gap_rel·UB − (UB − LB))
+    for i, day in enumerate(days, start=1):
+        day_bounds = dict(bounds)
+        if vitamin_d is not None:
+            vd_min, vd_max = vitamin_d
+            carry = vd_min * i - so_far
+            cap = vd_max if vd_max is not None else carry
+            day_bounds["vitamin_d_ug"] = (min(max(carry, 0.0), cap), vd_max)
+        budget = max((deadline - time.perf_counter()) / (len(days) - i + 1), 0.5)
+        day_result = _solve_day(
+            day,
+            _day_foods(candidates, offered, day, request),
+            day_bounds,
+            request,
+            eer_kcal,
+            eaten,
+            budget,
+            max(slack, 0.0),
+        )
+        results.append(day_result)
+        found = day_result.found
+        if found.result.outcome not in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
+            break
+        if found.result.objective is not None and found.lower_bound is not None:
+            upper = found.result.objective
+            slack += request.gap_rel * abs(upper) - (upper - found.lower_bound)
+        plan_day = extract_days(day_result.model)[0]
+        eaten.append(plan_day.food_ids())
+        so_far += plan_day.totals["vitamin_d_ug"]
+    return results
+
+
+def _separate_repeats(
+    results: list[_DayResult],
+    candidates: pd.DataFrame,
+    offered: Mapping[str, frozenset[int]],
+    bounds: dict[str, tuple[float | None, float | None]],
+    request: PlanRequest,
+    eer_kcal: float,
+    weekly_d: bool,
+    deadline: float,
+) -> list[_DayResult]:
+    """Re-solve a day (of one chain) that eats exactly the foods of a day of another chain,
+    keeping at least its vitamin D so the week's average still holds."""
+    if any(r.found.result.objective is None for r in results):
+        return results
+    days = [extract_days(r.model)[0] for r in results]
+    for _earlier, later in identical_days(tuple(days)):
+        i = next(k for k, r in enumerate(results) if r.model.days[0] == later)
+        day_bounds = dict(bounds)
+        if weekly_d and "vitamin_d_ug" in bounds:
+            day_bounds["vitamin_d_ug"] = (days[i].totals["vitamin_d_ug"], bounds["vitamin_d_ug"][1])
+        others = [d.food_ids() for k, d in enumerate(days) if k != i]
+        redo = _solve_day(
+            later,
+            _day_foods(candidates, offered, later, request),
+            day_bounds,
+            request,
+            eer_kcal,
+            others,
+            max(deadline - time.perf_counter(), 0.5),
+        )
+        if redo.found.result.outcome in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
+            results[i] = redo
+            days[i] = extract_days(redo.model)[0]
+    return results
 
 
 def plan_week(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
@@ -545,35 +691,27 @@ def plan_week(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
     weekly_d = not request.daily_vitamin_d and request.days > 1
     vd_min, vd_max = bounds.get("vitamin_d_ug", (None, None))
 
-    start = time.perf_counter()
-    results: list[_DayResult] = []
-    eaten: list[frozenset[str]] = []
-    vitamin_d_so_far = 0.0
-    for day in days_wanted:
-        day_bounds = dict(bounds)
-        if weekly_d and vd_min:
-            carry = vd_min * day - vitamin_d_so_far
-            cap = vd_max if vd_max is not None else carry
-            day_bounds["vitamin_d_ug"] = (min(max(carry, 0.0), cap), vd_max)
-        left = request.time_limit_s - (time.perf_counter() - start)
-        budget = max(left / (len(days_wanted) - day + 1), 0.5)
-        day_result = _solve_day(
-            day,
-            _day_foods(candidates, offered, day, request),
-            day_bounds,
-            request,
-            targets.eer_kcal,
-            eaten,
-            budget,
+    deadline = time.perf_counter() + request.time_limit_s
+    vitamin_d = (vd_min, vd_max) if weekly_d and vd_min else None
+
+    def chain(days: tuple[int, ...]) -> list[_DayResult]:
+        return _solve_chain(
+            days, candidates, offered, bounds, request, targets.eer_kcal, vitamin_d, deadline
         )
-        results.append(day_result)
-        outcome = day_result.found.result.outcome
-        if outcome not in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
-            break
-        plan_day = extract_days(day_result.model)[0]
-        eaten.append(plan_day.food_ids())
-        vitamin_d_so_far += plan_day.totals["vitamin_d_ug"]
-    return _assemble(request, foods, targets, bounds, results, weekly_d)
+
+    chains = week_chains(days_wanted, WORKERS)
+    if len(chains) > 1:
+        with ThreadPoolExecutor(max_workers=len(chains)) as pool:
+            parts = list(pool.map(chain, chains))
+    else:
+        parts = [chain(days_wanted)]
+    results = sorted((r for part in parts for r in part), key=lambda r: r.model.days[0])
+    if len(parts) > 1:
+        results = _separate_repeats(
+            results, candidates, offered, bounds, request, targets.eer_kcal, weekly_d, deadline
+        )
+    wall = time.perf_counter() - (deadline - request.time_limit_s)
+    return _assemble(request, foods, targets, bounds, results, weekly_d, wall)
 
 
 def _assemble(
@@ -583,6 +721,7 @@ def _assemble(
     bounds: dict[str, tuple[float | None, float | None]],
     results: list[_DayResult],
     weekly_d: bool,
+    wall_seconds: float | None = None,
 ) -> Plan:
     """Combine the solved days into one verified :class:`Plan`."""
     objective = sum(r.found.result.objective or 0.0 for r in results)
@@ -602,6 +741,8 @@ def _assemble(
         outcome=(
             "optimal"
             if all(o is SolverOutcome.OPTIMAL for o in outcomes)
+            and gap is not None
+            and gap <= request.gap_rel + 1e-9
             else outcomes[-1].value
             if failed
             else "feasible"
@@ -609,6 +750,7 @@ def _assemble(
         cuts=sum(r.model.cuts for r in results),
         variables=sum(r.model.problem.numVariables() for r in results),
         constraints=sum(r.model.problem.numConstraints() for r in results),
+        wall_seconds=wall_seconds,
     )
     warnings = list(targets.warnings)
     if failed:

@@ -92,7 +92,11 @@ class Shortfall:
 
 @dataclass(frozen=True)
 class SolverInfo:
-    """How the plan was found: solver name, seconds to build and solve, relative gap."""
+    """How the plan was found: solver name, seconds to build and solve, relative gap.
+
+    ``build_seconds`` and ``solve_seconds`` add up the work of every day; days run in
+    parallel chains, so ``wall_seconds`` (elapsed time of the whole plan) can be smaller.
+    """
 
     name: str
     build_seconds: float
@@ -102,6 +106,7 @@ class SolverInfo:
     cuts: int = 0
     variables: int = 0
     constraints: int = 0
+    wall_seconds: float | None = None
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,9 @@ class Plan:
                 "cuts": self.solver.cuts,
                 "variables": self.solver.variables,
                 "constraints": self.solver.constraints,
+                "wall_seconds": None
+                if self.solver.wall_seconds is None
+                else round(self.solver.wall_seconds, 4),
             },
             "message": self.message,
         }

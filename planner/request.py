@@ -20,6 +20,10 @@ from planner.profile import Profile
 SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
 #: Categories that are used every day (drinks, salt, oil): exempt from the days-per-week cap and
 #: not counted as distinct foods.
+#: Default for the most days a week one food may appear. Three keeps the week varied (a food
+#: at most every other day) and each day's model small: the demo week plans in about half the
+#: time of four days, for about 6 % more food cost (docs/benchmarks.md).
+MAX_DAYS_PER_FOOD = 3
 STAPLE_CATEGORIES: frozenset[str] = frozenset({"beverage", "condiment", "fat_oil"})
 
 
@@ -118,7 +122,7 @@ class PlanRequest:
         default_factory=lambda: MappingProxyType({})
     )
     min_distinct_foods: int = 8
-    max_days_per_food: int = 4
+    max_days_per_food: int = MAX_DAYS_PER_FOOD
     weekly_servings_factor: float = 3.0
     meal_pattern_per_meal: bool = True
     time_limit_s: float = 20.0

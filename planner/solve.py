@@ -31,6 +31,8 @@ class SolverSettings:
     name: str = "highs"
     time_limit_s: float = 20.0
     gap_rel: float = 0.01
+    #: absolute gap (objective units, USD) at which the MIP may also stop; 0 = none
+    gap_abs: float = 0.0
     mip: bool = True
     threads: int | None = 1
     #: extra HiGHS options as (name, value) pairs, e.g. heuristics switched off
@@ -83,6 +85,7 @@ def make_solver(settings: SolverSettings, warm_start: bool = False) -> tuple[pul
             msg=False,
             timeLimit=settings.time_limit_s,
             gapRel=settings.gap_rel,
+            gapAbs=settings.gap_abs if settings.gap_abs > 0 else None,
             random_seed=0,
             **kwargs,
         )
@@ -93,6 +96,7 @@ def make_solver(settings: SolverSettings, warm_start: bool = False) -> tuple[pul
         msg=False,
         timeLimit=settings.time_limit_s,
         gapRel=settings.gap_rel,
+        gapAbs=settings.gap_abs if settings.gap_abs > 0 else None,
         threads=settings.threads,
         warmStart=warm_start,
         _skip_v4_deprecation=True,  # PuLP 4 moves CBC to a separate package; this is the fallback

@@ -13,7 +13,7 @@ from planner.model import build_model, candidate_foods
 from planner.optimize import offered_days, plan_week, request_targets, search, target_bounds
 from planner.plan import PlanStatus, check_limits, extract_days
 from planner.profile import Profile, demo_profile
-from planner.request import LockedItem, PlanRequest, PlanRequestError
+from planner.request import MAX_DAYS_PER_FOOD, LockedItem, PlanRequest, PlanRequestError
 from planner.solve import SolverOutcome, SolverSettings, solve_problem
 
 VEGAN = dataclasses.replace(demo_profile(), diet="vegan")
@@ -72,7 +72,7 @@ def test_week_structure_rules(week: dict) -> None:
         assert len(eaten - staples) >= 8  # at least 8 distinct foods a day
         sets.append(frozenset(eaten))
     assert len(set(sets)) == 7  # no two identical days
-    assert max(len(d) for d in per_food_days.values()) <= 4  # a food on at most 4 days
+    assert max(len(d) for d in per_food_days.values()) <= MAX_DAYS_PER_FOOD
 
 
 def test_plan_is_deterministic() -> None:
@@ -322,6 +322,7 @@ def test_new_menu_for_one_day_keeps_the_other_days_exactly() -> None:
     after = plan_week(
         dataclasses.replace(request, locked=pins, exact_days=(1, 3), avoid_foods=avoid)
     )
+
     def items(day) -> set[tuple[str, str, float]]:
         return {(m.slot, i.food_id, float(i.servings)) for m in day.meals for i in m.items}
 

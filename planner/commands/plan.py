@@ -11,7 +11,7 @@ from foods.errors import UserError
 from planner.optimize import plan_week
 from planner.profile import load_profile
 from planner.report import plan_markdown, plan_table
-from planner.request import PlanRequest
+from planner.request import MAX_DAYS_PER_FOOD, PlanRequest
 from planner.textfmt import to_json
 
 
@@ -39,6 +39,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="meet vitamin D every day instead of as a weekly average",
     )
     parser.add_argument("--no-fortified", action="store_true", help="do not use fortified foods")
+    parser.add_argument(
+        "--max-days-per-food",
+        type=int,
+        default=MAX_DAYS_PER_FOOD,
+        help=f"most days a week one food may appear, 1–7 (default {MAX_DAYS_PER_FOOD})",
+    )
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     parser.add_argument("--time-limit", type=float, default=20.0, help="seconds (default 20)")
     parser.add_argument(
@@ -65,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
         "allow_fortified": not args.no_fortified,
         "solver": args.solver,
         "time_limit_s": args.time_limit,
+        "max_days_per_food": args.max_days_per_food,
     }
     week = args.week_of or dt.date.today()
     note = ""
