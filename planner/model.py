@@ -85,6 +85,25 @@ WEEKLY_KEYS: frozenset[str] = frozenset({"vitamin_d_ug"})
 Bounds = Mapping[str, tuple[float | None, float | None]]
 
 
+class PlanProblem(pulp.LpProblem):  # type: ignore[misc]
+    """A PuLP problem whose variable list is collected once, after the build.
+
+    PuLP rescans every constraint on each ``variables()`` call (four times per solve); plan
+    models only gain rows over existing variables after the build (distinct-day cuts), so
+    the list collected by :meth:`freeze_variables` stays complete.
+    """
+
+    _frozen: list[pulp.LpVariable] | None = None
+
+    def freeze_variables(self) -> None:
+        """Collect the variable list now and return it from every later ``variables()``."""
+        self._frozen = None
+        self._frozen = super().variables()
+
+    def variables(self) -> list[pulp.LpVariable]:
+        return self._frozen if self._frozen is not None else super().variables()
+
+
 @dataclass
 class PlanModel:
     """A built model and the handles the later stages need."""
@@ -243,7 +262,7 @@ def build_model(
     days = days or tuple(range(1, request.days + 1))
     if weekly_keys is None:
         weekly_keys = frozenset() if request.daily_vitamin_d else WEEKLY_KEYS
-    problem = pulp.LpProblem("cramp_week_plan", pulp.LpMinimize)
+    problem = PlanProblem("cramp_week_plan", pulp.LpMinimize)
     ids = list(foods.index)
     keys = FOOD_NUTRIENTS
     col = {k: i for i, k in enumerate(keys)}
@@ -254,6 +273,8 @@ def build_model(
     staple = set(foods.index[data.staple])
     cost_step = data.cost
     row_of = {f: i for i, f in enumerate(ids)}
+    category = dict(zip(ids, foods["category"].astype(str), strict=True))
+    max_servings = dict(zip(ids, foods["max_servings_per_day"].astype(float), strict=True))
     locks = {(i.day, i.slot, i.food_id): i.servings for i in request.locked}
 
     steps: dict[tuple[int, str, str], pulp.LpVariable] = {}
@@ -385,10 +406,11 @@ def build_model(
             )
             objective.append((over, w.meal_share_usd))
         # meal pattern: servings per food group per meal and per day (hard, linear)
-        category = foods["category"]
-        pattern = meal_pattern()
-        for group, (per_meal, per_day) in pattern.items():
-            members = [(v, f, ss) for v, f, ss in entries if category[f] == group]
+        by_group: dict[str, list[tuple[pulp.LpVariable, str, str]]] = {}
+        for v, f, ss in entries:
+            by_group.setdefault(category[f], []).append((v, f, ss))
+        for group, (per_meal, per_day) in meal_pattern().items():
+            members = by_group.get(group, [])
             if not members:
                 continue
             for s in SLOTS if request.meal_pattern_per_meal else ():
@@ -486,13 +508,14 @@ def build_model(
                     request.max_days_per_food,
                     f"max_days_{_name(f)}",
                 )
-        cap = request.weekly_servings_factor * foods.at[f, "max_servings_per_day"]
+        cap = request.weekly_servings_factor * max_servings[f]
         cap_steps = math.floor(cap / step_serv[f] + 1e-9)
         week = week_steps[f]
         if f not in staple and len(days) > 1 and cap_steps < max_steps[f] * len(days):
             _add(problem, _expr(week), pulp.LpConstraintLE, cap_steps, f"weekly_cap_{_name(f)}")
 
     problem.setObjective(_expr(objective))
+    problem.freeze_variables()
     return PlanModel(
         problem=problem,
         foods=foods,

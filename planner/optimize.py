@@ -399,13 +399,6 @@ def _day_foods(
     return candidates.loc[keep]
 
 
-@dataclass
-class _DayResult:
-    model: PlanModel
-    found: SearchResult
-    build_seconds: float
-
-
 def _lp_solver(request: PlanRequest, deadline: float):
     """``solve(model) -> LP optimum or None`` for :func:`planner.pricing.price_pool`."""
 
@@ -506,6 +499,8 @@ class _DayResult:
     model: PlanModel
     found: SearchResult
     build_seconds: float
+    #: the extracted day (None when the search found no plan)
+    plan: DayPlan | None = None
 
 
 def _solve_day(
@@ -537,17 +532,16 @@ def _solve_day(
         return _table_wide(found, built.lower, built.outside, request.gap_rel, abs_gap)
 
     found = run()
+    plan = extract_days(model)[0] if found.result.objective is not None else None
     for _ in range(MAX_DISTINCT_ROUNDS):
-        if found.result.objective is None:
+        if plan is None or plan.food_ids() not in earlier:
             break
-        eaten = extract_days(model)[0].food_ids()
-        if eaten not in earlier:
-            break
-        forbid_food_set(model, day, eaten)
+        forbid_food_set(model, day, plan.food_ids())
         if deadline - time.perf_counter() <= 0.2:
             break
         found = run()
-    return _DayResult(model, found, built.build_seconds)
+        plan = extract_days(model)[0] if found.result.objective is not None else None
+    return _DayResult(model, found, built.build_seconds, plan)
 
 
 #: Days are planned in this many parallel chains (HiGHS releases the GIL while it solves).
@@ -612,7 +606,9 @@ def _solve_chain(
         if found.result.objective is not None and found.lower_bound is not None:
             upper = found.result.objective
             slack += request.gap_rel * abs(upper) - (upper - found.lower_bound)
-        plan_day = extract_days(day_result.model)[0]
+        plan_day = day_result.plan
+        if plan_day is None:
+            break
         eaten.append(plan_day.food_ids())
         so_far += plan_day.totals["vitamin_d_ug"]
     return results
@@ -632,7 +628,9 @@ def _separate_repeats(
     keeping at least its vitamin D so the week's average still holds."""
     if any(r.found.result.objective is None for r in results):
         return results
-    days = [extract_days(r.model)[0] for r in results]
+    days = [r.plan for r in results if r.plan is not None]
+    if len(days) != len(results):
+        return results
     for _earlier, later in identical_days(tuple(days)):
         i = next(k for k, r in enumerate(results) if r.model.days[0] == later)
         day_bounds = dict(bounds)
@@ -650,7 +648,7 @@ def _separate_repeats(
         )
         if redo.found.result.outcome in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
             results[i] = redo
-            days[i] = extract_days(redo.model)[0]
+            days[i] = redo.plan or days[i]
     return results
 
 
@@ -764,7 +762,7 @@ def _assemble(
         message = f"Day {day}: " + _failure_message(result, request)
         return Plan(status, (), targets.to_dict(), (), tuple(warnings), info, message=message)
 
-    days = tuple(extract_days(r.model)[0] for r in results)
+    days = tuple(r.plan for r in results if r.plan is not None)
     violations = check_limits(days, bounds, request.profile.budget_usd_per_day)
     if violations:  # a hard limit broken after recomputation is a bug, never shown as a plan
         return Plan(
