@@ -456,11 +456,12 @@ def _day_model(
     if len(foods) <= PRICING_THRESHOLD or day in request.exact_days:
         model = build_model(foods, bounds, request, eer_kcal, days=(day,), weekly_keys=frozenset())
         return _DayModel(model, time.perf_counter() - start)
-    pool, model, reduced = price_pool(
+    pool, priced, reduced = price_pool(
         foods, bounds, request, eer_kcal, day, _lp_solver(request, deadline), deadline
     )
     build = pool.build_seconds
-    if model is None or pool.lower_bound is None:
+    if priced is None or pool.lower_bound is None:  # the LP failed: plan the pool, no bound
+        built = time.perf_counter()
         model = build_model(
             foods.loc[list(pool.food_ids)],
             bounds,
@@ -469,10 +470,10 @@ def _day_model(
             days=(day,),
             weekly_keys=frozenset(),
         )
-        return _DayModel(model, build + time.perf_counter() - start, None, -math.inf, True)
+        return _DayModel(model, build + time.perf_counter() - built, None, -math.inf, True)
     lower = pool.lower_bound if pool.converged else None
-    if lower is None:
-        return _DayModel(model, build, None, -math.inf, True)
+    if lower is None:  # pricing ran out of time: plan the pool, claim no table-wide bound
+        return _DayModel(priced, build, None, -math.inf, True)
     # add the foods closest to entering; any plan with a food still left out costs at least
     # LB + its least reduced cost (exact), which bounds the search's result table-wide
     order = np.argsort(reduced, kind="stable")
@@ -730,7 +731,8 @@ def _assemble(
         for r in results
         if r.found.result.outcome not in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE)
     ]
-    gap = certified_gap(objective, bound) if not failed else None
+    unbounded = any(r.found.lower_bound is None for r in results)
+    gap = certified_gap(objective, bound) if not failed and not unbounded else None
     info = SolverInfo(
         name=results[0].found.result.solver,
         build_seconds=sum(r.build_seconds for r in results),
@@ -777,10 +779,10 @@ def _assemble(
     watched = tuple(k for k in bounds if not k.endswith("_pct_energy"))
     missing = missing_values(days, foods, watched)
     shortfalls: list[Shortfall] = []
-    for r, day in zip(results, days, strict=True):
+    for r, day_plan in zip(results, days, strict=True):
         shortfalls += collect_shortfalls(
             r.model,
-            (day,),
+            (day_plan,),
             foods,
             request,
             missing,

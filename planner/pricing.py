@@ -112,7 +112,7 @@ def food_reduced_costs(
     reduced = np.full((len(foods), len(SLOTS)), np.inf)
     for j, s in enumerate(SLOTS):
         pi_meal = duals.get(f"meal_min_energy_{s}_d{d}", 0.0) + duals.get(
-            f"meal_max_energy_{s}_d{d}"
+            f"meal_max_energy_{s}_d{d}", 0.0
         )
         group_meal = np.array(
             [duals.get(f"pattern_{g}_{s}_d{d}", 0.0) if g in pattern else 0.0 for g in category]

@@ -127,3 +127,16 @@ def test_exact_days_are_not_priced(monkeypatch) -> None:
         )
     )
     assert again.days[0].food_ids() == day1.food_ids()
+
+
+def test_unfinished_pricing_never_claims_a_bound(monkeypatch) -> None:
+    """When pricing stops before no food would lower the LP, the plan is still verified, but
+    no gap is certified and it is not called optimal."""
+    monkeypatch.setattr(optimize, "PRICING_THRESHOLD", 0)
+    monkeypatch.setattr(pricing, "POOL_PER_NUTRIENT", 1)
+    monkeypatch.setattr(pricing, "MAX_ROUNDS", 1)
+    request = PlanRequest(profile=demo_profile(), days=1)
+    plan = plan_week(request)
+    assert plan.days and plan.status is not PlanStatus.OPTIMAL
+    assert plan.solver.gap is None
+    assert not check_limits(plan.days, target_bounds(request_targets(request)), None)

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from foods.catalog import load_catalog
 from planner.cli import main
 from planner.profile import demo_profile
 from planner.request import PlanRequest
@@ -99,3 +100,24 @@ def test_cli_plan_formats(tmp_path: Path, capsys) -> None:
     )
     assert main(["plan", "--profile", str(profile), "--days", "1", "--format", "table"]) == 0
     assert "Day 1" in capsys.readouterr().out
+
+
+def test_cli_max_days_per_food_is_kept_and_checked(tmp_path: Path, capsys) -> None:
+    profile = tmp_path / "p.toml"
+    profile.write_text(
+        'age = 45\nsex = "female"\nweight_kg = 68\nheight_cm = 165\nactivity = "low_active"\n'
+    )
+    args = ["plan", "--profile", str(profile), "--days", "7", "--format", "json"]
+    assert main([*args, "--max-days-per-food", "2"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    days_of: dict[str, set[int]] = {}
+    for day in plan["days"]:
+        for meal in day["meals"]:
+            for item in meal["items"]:
+                days_of.setdefault(item["food_id"], set()).add(day["day"])
+    foods = load_catalog()
+    staples = {"beverage", "condiment", "fat_oil"}
+    counted = [d for f, d in days_of.items() if foods.at[f, "category"] not in staples]
+    assert counted and max(len(d) for d in counted) <= 2
+    assert main([*args, "--max-days-per-food", "9"]) == 2
+    assert "max_days_per_food" in capsys.readouterr().err
