@@ -308,8 +308,7 @@ def search(
     first = support_incumbent(model, request, lower, reduced, deadline)
     if first.objective is None:
         return SearchResult(first, lower, None, time.perf_counter() - start, "support")
-    allowed = max(request.gap_rel * first.objective, abs_gap)
-    if first.objective - lower <= allowed:  # the quick plan is already close enough
+    if _within(first.objective, lower, request.gap_rel, abs_gap):  # already close enough
         return _certified(first, lower, request, abs_gap, start, "lp+support")
     margin = (first.objective - lower) * (1 + 1e-6) + 1e-6
     fixed = reduced_cost_fixing(model, reduced, margin)
@@ -337,16 +336,22 @@ def _certified(
     start: float,
     strategy: str,
 ) -> SearchResult:
-    """Label a solved day: optimal when its gap is within the relative gap or ``abs_gap``."""
+    """A :class:`SearchResult` for a solved day, labelled by :func:`_labelled`."""
+    result = _labelled(result, bound, request.gap_rel, abs_gap)
     gap = certified_gap(result.objective, bound)
-    if result.outcome in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
-        outcome = (
-            SolverOutcome.OPTIMAL
-            if _within(result.objective, bound, request.gap_rel, abs_gap)
-            else SolverOutcome.FEASIBLE
-        )
-        result = replace(result, outcome=outcome, gap=gap)
     return SearchResult(result, bound, gap, time.perf_counter() - start, strategy)
+
+
+def _labelled(
+    result: SolveResult, bound: float | None, gap_rel: float, abs_gap: float
+) -> SolveResult:
+    """A solution is optimal when its gap to ``bound`` is within ``gap_rel`` or ``abs_gap``
+    (USD), else feasible; the certified gap replaces the solver's own."""
+    if result.outcome not in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
+        return result
+    proven = _within(result.objective, bound, gap_rel, abs_gap)
+    outcome = SolverOutcome.OPTIMAL if proven else SolverOutcome.FEASIBLE
+    return replace(result, outcome=outcome, gap=certified_gap(result.objective, bound))
 
 
 def _within(objective: float | None, bound: float | None, gap_rel: float, abs_gap: float) -> bool:
@@ -422,11 +427,8 @@ def _table_wide(
         bound = None
     else:
         bound = max(lower, min(found.lower_bound, outside))
+    result = _labelled(result, bound, gap_rel, abs_gap)
     gap = certified_gap(result.objective, bound)
-    if result.outcome in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE):
-        proven = _within(result.objective, bound, gap_rel, abs_gap)
-        outcome = SolverOutcome.OPTIMAL if proven else SolverOutcome.FEASIBLE
-        result = replace(result, outcome=outcome, gap=gap)
     return replace(found, result=result, lower_bound=bound, gap=gap)
 
 
