@@ -3,19 +3,27 @@
 Formulation (``d`` day, ``s`` meal slot, ``f`` food, ``k`` nutrient)::
 
     n[d,s,f] ∈ ℤ, 0 ≤ n ≤ units_f          servings in steps of 1 (or ½ where natural)
+    N[d,f] = Σ_s n[d,s,f] ∈ ℤ               a food eaten in several meals: whole steps per
+                                            day, the split over meals continuous
     use[d,f] ∈ {0,1}  (non-staple foods)    food f eaten on day d
-    Σ_s n[d,s,f] ≤ units_f · use[d,f]        the food's daily cap doubles as the link (no big-M)
-    use[d,f] ≤ Σ_s n[d,s,f]                  use = 1 only if eaten
+    N[d,f] ≤ units_f · use[d,f]              the food's daily cap doubles as the link (no big-M)
+    use[d,f] ≤ N[d,f]                        use = 1 only if eaten
     Σ_f use[d,f] + short_var[d] ≥ 8          distinct foods per day (elastic)
-    Σ_d use[d,f] ≤ max_days;  Σ_d,s n ≤ weekly cap
-    Σ a[f,k]·n[d,·,f] + min_k·short[k,d] ≥ min_k      every minimum is elastic, 0 ≤ short ≤ 1
-    Σ a[f,k]·n[d,·,f] ≤ max_k                         every maximum is hard
+    Σ_d use[d,f] ≤ max_days;  Σ_d N[d,f] ≤ weekly cap
+    Σ a[f,k]·N[d,f] + min_k·short[k,d] ≥ min_k        every minimum is elastic, 0 ≤ short ≤ 1
+    Σ a[f,k]·N[d,f] ≤ max_k                           every maximum is hard
     vitamin D: Σ_d Σ a·n + days·min·short ≥ days·min  (weekly average by default)
     AMDR:  Σ (c_m·macro_f − lo·kcal_f)·n ≥ −lo·EER·short,  Σ (c_m·macro_f − hi·kcal_f)·n ≤ 0
     meal energy share within [lo_s, hi_s] of the day (elastic), budget per day (hard)
 
 The objective is in US dollars: ``Weights.shortfall_usd`` × relative shortfall (far above any
 food cost) + variety and meal-share penalties + cost − liked-food bonus + rotation penalty.
+
+Every day-level row (nutrients, AMDR, cost, budget, food-group caps per day, the use link,
+weekly caps) is written over the integer daily totals ``N`` (``n`` itself for a food eaten
+in one meal); only the meal rows (energy share, food-group caps per meal) see the meal
+split. The LP is the same either way, but HiGHS derives much stronger cuts from rows over
+integer columns: the 1-day solve went from 1.9 s to 0.6 s with this alone.
 
 Coefficients come from a NumPy matrix and expressions are created directly from
 ``(variable, coefficient)`` lists, which keeps the build a small share of the total time.
@@ -324,18 +332,24 @@ def build_model(
         shortfalls[(key, day)] = var
         return var
 
-    # cost, preferences and rotation per serving step
-    for (_d, _s, f), var in steps.items():
-        coef = data.objective[row_of[f]]
-        if coef:
-            objective.append((var, coef))
-
     day_vars = {d: [(var, f, s) for (dd, s, f), var in steps.items() if dd == d] for d in days}
+    # day-level rows use a food's integer daily total where it has one (stronger LP cuts)
+    day_level = {
+        d: [(var, f, s) for var, f, s in day_vars[d] if (d, f) not in daily]
+        + [(daily[(dd, f)], f, "") for (dd, f) in daily if dd == d]
+        for d in days
+    }
+    for d in days:  # cost, preferences and rotation per serving step
+        for var, f, _s in day_level[d]:
+            coef = data.objective[row_of[f]]
+            if coef:
+                objective.append((var, coef))
     weekly_terms: dict[str, list[tuple[pulp.LpVariable, float]]] = {}
     budget = request.profile.budget_usd_per_day
 
     for d in days:
-        entries = day_vars[d]
+        entries = day_level[d]
+        slot_entries = day_vars[d]
         # nutrient totals of the day
         for k in keys:
             c = col[k]
@@ -385,7 +399,7 @@ def build_model(
         # meal energy within a share of the EER (elastic both ways): a fixed band per meal
         # keeps these rows simple bounds instead of ratios of the day's variable energy
         for s, (lo_s, hi_s) in MEAL_SHARE.items():
-            in_slot = [(v, per_step[row_of[f], energy_c]) for v, f, ss in entries if ss == s]
+            in_slot = [(v, per_step[row_of[f], energy_c]) for v, f, ss in slot_entries if ss == s]
             if lo_s > 0:
                 under = problem.add_variable(f"meal_under_{s}_d{d}", lowBound=0)
                 _add(
@@ -407,8 +421,11 @@ def build_model(
             objective.append((over, w.meal_share_usd))
         # meal pattern: servings per food group per meal and per day (hard, linear)
         by_group: dict[str, list[tuple[pulp.LpVariable, str, str]]] = {}
-        for v, f, ss in entries:
+        for v, f, ss in slot_entries:
             by_group.setdefault(category[f], []).append((v, f, ss))
+        day_group: dict[str, list[tuple[pulp.LpVariable, str, str]]] = {}
+        for v, f, ss in entries:
+            day_group.setdefault(category[f], []).append((v, f, ss))
         for group, (per_meal, per_day) in meal_pattern().items():
             members = by_group.get(group, [])
             if not members:
@@ -429,7 +446,7 @@ def build_model(
                     )
             _add(
                 problem,
-                _expr([(v, step_serv[f]) for v, f, _ in members]),
+                _expr([(v, step_serv[f]) for v, f, _ in day_group[group]]),
                 pulp.LpConstraintLE,
                 per_day,
                 f"pattern_{group}_d{d}",
@@ -495,8 +512,9 @@ def build_model(
 
     # weekly caps per food: days eaten and servings
     week_steps: dict[str, list[tuple[pulp.LpVariable, float]]] = {f: [] for f in ids}
-    for (_d, _s, f), var in steps.items():
-        week_steps[f].append((var, 1.0))
+    for d in days:
+        for var, f, _s in day_level[d]:
+            week_steps[f].append((var, 1.0))
     for f in ids:
         if f not in staple and len(days) > 1:
             days_used = [(use[(d, f)], 1.0) for d in days if (d, f) in use]
