@@ -22,9 +22,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+## Lint, format check and type check (pages/ separately: pages/foods.py shadows the package).
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy planner foods ui app.py
+	cd pages && $(abspath $(BIN))/mypy --config-file ../pyproject.toml *.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_solver.py

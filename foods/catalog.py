@@ -18,14 +18,22 @@ import io
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import pandas as pd
 
 from foods.errors import FoodTableError
 from foods.reference import DATA_DIR, load_reference, nutrient_keys
-from foods.schema import COLUMN_VOCABULARY, coerce, column_names, line_label, schema, vocabulary
+from foods.schema import (
+    COLUMN_VOCABULARY,
+    Column,
+    coerce,
+    column_names,
+    line_label,
+    schema,
+    vocabulary,
+)
 
 CATALOG_FILE = DATA_DIR / "catalog.csv"
 
@@ -54,6 +62,19 @@ def _rows(frame: pd.DataFrame, mask: pd.Series, detail: Callable[[pd.Series], st
     return out
 
 
+def _empty(name: str, _row: pd.Series) -> str:
+    return f"{name} is empty"
+
+
+def _outside(col: Column, row: pd.Series) -> str:
+    text = f"{col.name} {row[col.name]:g} {col.unit} is outside {col.min:g}–{col.max:g} {col.unit}"
+    return text.rstrip()
+
+
+def _negative(key: str, row: pd.Series) -> str:
+    return f"{key} is {row[key]:g}; nutrient amounts per 100 g cannot be negative"
+
+
 # --- one check per rule (each returns the offending rows; empty list = rule holds) ----------
 
 
@@ -72,7 +93,7 @@ def check_required_values(frame: pd.DataFrame) -> list[str]:
             mask = values.map(len) == 0
         else:
             mask = values.map(lambda v: v == "" or v is None)
-        problems += _rows(frame, mask, lambda _r, c=col.name: f"{c} is empty")
+        problems += _rows(frame, mask, partial(_empty, col.name))
     return problems
 
 
@@ -170,9 +191,7 @@ def check_ranges(frame: pd.DataFrame) -> list[str]:
         problems += _rows(
             frame,
             mask,
-            lambda r, c=col: (
-                f"{c.name} {r[c.name]:g} {c.unit} is outside {c.min:g}–{c.max:g} {c.unit}".rstrip()
-            ),
+            partial(_outside, col),
         )
     return problems
 
@@ -209,7 +228,7 @@ def check_nonnegative_nutrients(frame: pd.DataFrame) -> list[str]:
             problems += _rows(
                 frame,
                 frame[key] < 0,
-                lambda r, k=key: f"{k} is {r[k]:g}; nutrient amounts per 100 g cannot be negative",
+                partial(_negative, key),
             )
     return problems
 

@@ -251,13 +251,14 @@ def meals(plan: Mapping[str, Any], foods: pd.DataFrame) -> None:
             items = [(slot, item) for d, slot, item in plan_foods(plan) if d == number]
             if not items:
                 continue
-            choice = st.selectbox(
+            labels = [
+                f"{slot.capitalize()} · {item['name']} ({item['household']})"
+                for slot, item in items
+            ]
+            choice: int | None = st.selectbox(
                 "Change an item",
                 list(range(len(items))),
-                format_func=lambda i, items=items: (
-                    f"{items[i][0].capitalize()} · {items[i][1]['name']} "
-                    f"({items[i][1]['household']})"
-                ),
+                format_func=labels.__getitem__,
                 key=f"pick_{number}",
             )
             slot, item = items[choice or 0]

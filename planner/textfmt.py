@@ -65,7 +65,7 @@ def to_csv(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for r in rows:
-        values = []
+        values: list[object] = []
         for c in columns:
             v = r.get(c)
             if v is None or (isinstance(v, float) and math.isnan(v)):
