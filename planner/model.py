@@ -87,6 +87,19 @@ def meal_pattern() -> dict[str, tuple[float, float]]:
     }
 
 
+#: Forms of the same food (fresh/frozen/canned, fat levels, preparations of eggs, cuts of beef):
+#: at most one of a family on a day, so "8 different foods" means different foods
+#: (``planner/data/food_families.csv``; staples are not listed).
+FOOD_FAMILIES_FILE = Path(__file__).parent / "data" / "food_families.csv"
+
+
+@lru_cache(maxsize=1)
+def food_families() -> dict[str, str]:
+    """``{food_id: family}`` for catalogue foods that are forms of the same food."""
+    table = pd.read_csv(FOOD_FAMILIES_FILE, dtype=str)
+    return dict(zip(table["food_id"], table["family"], strict=True))
+
+
 #: Nutrients met as a weekly average unless the request asks for daily.
 WEEKLY_KEYS: frozenset[str] = frozenset({"vitamin_d_ug"})
 
@@ -224,6 +237,11 @@ def _name(text: str) -> str:
     return text.replace("-", "_").replace(" ", "_")
 
 
+def family_row(family: str, day: int) -> str:
+    """Name of the row "at most one food of ``family`` on ``day``"."""
+    return f"family_{_name(family)}_d{day}"
+
+
 def _expr(pairs: list[tuple[pulp.LpVariable, float]]) -> pulp.LpAffineExpression:
     return pulp.LpAffineExpression(pairs)
 
@@ -284,6 +302,7 @@ def build_model(
     category = dict(zip(ids, foods["category"].astype(str), strict=True))
     max_servings = dict(zip(ids, foods["max_servings_per_day"].astype(float), strict=True))
     locks = {(i.day, i.slot, i.food_id): i.servings for i in request.locked}
+    families = food_families()
 
     steps: dict[tuple[int, str, str], pulp.LpVariable] = {}
     daily: dict[tuple[int, str], pulp.LpVariable] = {}
@@ -460,6 +479,7 @@ def build_model(
         for v, f, _ in entries:
             by_food.setdefault(f, []).append(v)
         distinct: list[tuple[pulp.LpVariable, float]] = []
+        locked_today = {f for (dd, _s, f) in locks if dd == d}
         for f, vs in by_food.items():
             if f in staple:
                 if len(vs) > 1:
@@ -488,6 +508,21 @@ def build_model(
                 f"eats_link_{_name(f)}_d{d}",
             )
             distinct.append((u, 1.0))
+        # one form of a food a day; forms the person locked on the day stay (all of them)
+        in_family: dict[str, list[tuple[pulp.LpVariable, float]]] = {}
+        locked_forms: dict[str, int] = {}
+        for f in by_food:
+            family = families.get(f)
+            if family is None or (d, f) not in use:
+                continue
+            if f in locked_today:
+                locked_forms[family] = locked_forms.get(family, 0) + 1
+            else:
+                in_family.setdefault(family, []).append((use[(d, f)], 1.0))
+        for family, members in in_family.items():
+            room = max(1 - locked_forms.get(family, 0), 0)
+            if len(members) > room:
+                _add(problem, _expr(members), pulp.LpConstraintLE, room, family_row(family, d))
         if request.min_distinct_foods:
             vs_short = problem.add_variable(
                 f"short_variety_d{d}", lowBound=0, upBound=request.min_distinct_foods

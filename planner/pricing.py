@@ -16,7 +16,8 @@ foods can be ruled out from the LP duals, exactly:
    that margin; its bound ``min(dual bound, UB)`` holds for the whole table.
 
 The reduced cost of food *f* uses only the rows that foods share (nutrient minima and maxima,
-AMDR, meal energy, food-group caps, budget, the distinct-food count and distinct-day cuts).
+AMDR, meal energy, food-group caps, budget, the distinct-food count, food-family rows and
+distinct-day cuts).
 Its own rows (``use ≤ Σ n ≤ cap·use``) are handled exactly: with ``r`` the cheapest per-step
 reduced cost over its meals and ``−π`` the value of one more distinct food, eating it at all
 costs at least ``r − π`` when ``r ≥ 0`` and ``cap·r − π`` when ``r < 0``.
@@ -37,6 +38,8 @@ from planner.model import (
     PlanModel,
     StepData,
     build_model,
+    family_row,
+    food_families,
     meal_pattern,
     step_data,
 )
@@ -129,6 +132,13 @@ def food_reduced_costs(
         if name.startswith("distinct_day_cut") and name.endswith(f"_d{d}")
     )
     use_value = duals.get(f"min_distinct_foods_d{d}", 0.0) - cuts
+    # at most one food of a family a day: eating it also uses up its family's row (a row
+    # the pool does not have yet has dual 0)
+    families = food_families()
+    family_dual = np.array(
+        [duals.get(family_row(families[f], d), 0.0) if f in families else 0.0 for f in foods.index]
+    )
+    use_value = use_value + family_dual
     return np.where(data.staple, eat, eat - use_value)
 
 

@@ -9,7 +9,7 @@ import pulp
 import pytest
 
 from planner.explain import label
-from planner.model import build_model, candidate_foods
+from planner.model import build_model, candidate_foods, food_families
 from planner.optimize import offered_days, plan_week, request_targets, search, target_bounds
 from planner.plan import PlanStatus, check_limits, extract_days
 from planner.profile import Profile, demo_profile
@@ -70,9 +70,35 @@ def test_week_structure_rules(week: dict) -> None:
             f for f in eaten if foods.at[f, "category"] in ("beverage", "condiment", "fat_oil")
         }
         assert len(eaten - staples) >= 8  # at least 8 distinct foods a day
+        families = [food_families()[f] for f in eaten if f in food_families()]
+        assert len(families) == len(set(families)), (day["day"], families)  # one form a day
         sets.append(frozenset(eaten))
     assert len(set(sets)) == 7  # no two identical days
     assert max(len(d) for d in per_food_days.values()) <= MAX_DAYS_PER_FOOD
+
+
+@pytest.mark.parametrize("diet", ["vegetarian", "vegan"])
+def test_two_forms_of_one_food_never_share_a_day(diet: str) -> None:
+    """A hard-boiled and a poached egg on one day are one food, not two: without the family
+    rows these weeks had such pairs on several days (eggs; soy milks, cereals, peanuts)."""
+    profile = dataclasses.replace(demo_profile(), diet=diet)
+    plan = plan_week(PlanRequest(profile=profile, days=7))
+    assert plan.status is PlanStatus.OPTIMAL
+    families = food_families()
+    for day in plan.days:
+        forms = [families[f] for f in day.food_ids() if f in families]
+        assert len(forms) == len(set(forms)), (day.day, sorted(forms))
+
+
+def test_locked_forms_of_one_food_are_kept_and_no_third_joins() -> None:
+    locks = (
+        LockedItem(day=1, slot="breakfast", food_id="egg_poached", servings=1),
+        LockedItem(day=1, slot="lunch", food_id="egg_hard_boiled", servings=1),
+    )
+    plan = plan_week(PlanRequest(profile=demo_profile(), days=1, locked=locks))
+    assert plan.ok
+    eggs = {f for f in plan.days[0].food_ids() if food_families().get(f) == "egg"}
+    assert eggs == {"egg_poached", "egg_hard_boiled"}
 
 
 def test_plan_is_deterministic() -> None:
