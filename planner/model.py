@@ -519,10 +519,10 @@ def build_model(
                 locked_forms[family] = locked_forms.get(family, 0) + 1
             else:
                 in_family.setdefault(family, []).append((use[(d, f)], 1.0))
-        for family, members in in_family.items():
+        for family, forms in in_family.items():
             room = max(1 - locked_forms.get(family, 0), 0)
-            if len(members) > room:
-                _add(problem, _expr(members), pulp.LpConstraintLE, room, family_row(family, d))
+            if len(forms) > room:
+                _add(problem, _expr(forms), pulp.LpConstraintLE, room, family_row(family, d))
         if request.min_distinct_foods:
             vs_short = problem.add_variable(
                 f"short_variety_d{d}", lowBound=0, upBound=request.min_distinct_foods

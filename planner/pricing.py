@@ -138,8 +138,7 @@ def food_reduced_costs(
     family_dual = np.array(
         [duals.get(family_row(families[f], d), 0.0) if f in families else 0.0 for f in foods.index]
     )
-    use_value = use_value + family_dual
-    return np.where(data.staple, eat, eat - use_value)
+    return np.where(data.staple, eat, eat - (use_value + family_dual))
 
 
 def first_pool(foods: pd.DataFrame, data: StepData, request: PlanRequest, bounds) -> list[str]:
