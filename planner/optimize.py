@@ -28,6 +28,7 @@ from planner.model import (
     PlanModel,
     build_model,
     candidate_foods,
+    food_families,
     forbid_food_set,
 )
 from planner.plan import (
@@ -369,7 +370,9 @@ def offered_days(
     Drinks, oils and salt are offered every day, and every food is when the plan has no
     more than ``max_days`` days. Otherwise a food is offered on ``max_days`` of the planned
     days, spread evenly, starting on a day derived from a stable hash of its id (the same
-    food always gets the same days).
+    food always gets the same days). Forms of one food (:func:`planner.model.food_families`)
+    share their family's days, and a day eats at most one of them, so the family as a whole
+    stays within ``max_days``: not whole milk on three days and skim milk on three others.
 
     Examples
     --------
@@ -380,12 +383,13 @@ def offered_days(
     (3, [1, 2, 3, 4, 5, 6, 7])
     """
     n = len(days)
+    families = food_families()
     out: dict[str, frozenset[int]] = {}
     for food_id, category in foods["category"].items():
         if category in STAPLE_CATEGORIES or max_days >= n:
             out[str(food_id)] = frozenset(days)
             continue
-        first = zlib.crc32(str(food_id).encode()) % n
+        first = zlib.crc32(families.get(str(food_id), str(food_id)).encode()) % n
         picks = {(first + (i * n) // max_days) % n for i in range(max_days)}
         out[str(food_id)] = frozenset(days[i] for i in picks)
     return out

@@ -72,6 +72,8 @@ def test_week_structure_rules(week: dict) -> None:
         assert len(eaten - staples) >= 8  # at least 8 distinct foods a day
         families = [food_families()[f] for f in eaten if f in food_families()]
         assert len(families) == len(set(families)), (day["day"], families)  # one form a day
+        for family in families:
+            per_food_days.setdefault(f"family {family}", set()).add(day["day"])
         sets.append(frozenset(eaten))
     assert len(set(sets)) == 7  # no two identical days
     assert max(len(d) for d in per_food_days.values()) <= MAX_DAYS_PER_FOOD
@@ -253,6 +255,9 @@ def test_rotation_offers_each_food_on_at_most_max_days() -> None:
     assert max(counts.values()) == 7  # drinks, oil, salt every day
     assert all(c in (3, 7) for c in counts.values())
     assert offered_days(load_catalog(), (1, 2), 4)["banana_raw"] == frozenset({1, 2})
+    # forms of one food share their days (one form a day keeps the family within the cap)
+    forms = [f for f, family in food_families().items() if family == "milk"]
+    assert len(forms) > 1 and len({offered[f] for f in forms}) == 1
 
 
 def test_labels_exist_for_every_target_key() -> None:
