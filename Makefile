@@ -26,7 +26,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy planner foods ui app.py
+	$(BIN)/mypy planner foods ui app.py benchmarks
 	cd pages && $(abspath $(BIN))/mypy --config-file ../pyproject.toml *.py
 
 bench: $(STAMP)
