@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
+import numpy as np
 import pulp
 
 
@@ -58,8 +59,97 @@ def highs_available() -> bool:
     return bool(pulp.HiGHS(msg=False).available())
 
 
-class WarmStartHiGHS(pulp.HiGHS):  # type: ignore[misc,name-defined]
-    """PuLP's HiGHS interface that passes the variables' current values as a MIP start."""
+class _RowCache:
+    """The constraint matrix of a PuLP problem in HiGHS's row-wise arrays, kept between solves.
+
+    A plan's day model is solved three to five times (LP, quick MIP, final MIP, re-solves);
+    its rows only ever grow (distinct-day cuts), so the coefficients are read from PuLP
+    once and only new rows are appended.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[pulp.LpConstraint] = []
+        self.starts: list[int] = [0]
+        self.index: list[int] = []
+        self.value: list[float] = []
+        self.n_cols = -1
+
+    def update(self, problem: pulp.LpProblem, columns: dict[str, int]) -> None:
+        constraints = list(problem.constraints())
+        fresh = len(columns) != self.n_cols or constraints[: len(self.rows)] != self.rows
+        if fresh:
+            self.__init__()  # type: ignore[misc]
+            self.n_cols = len(columns)
+        for row in constraints[len(self.rows) :]:
+            for var, coefficient in row.items():
+                if coefficient != 0:
+                    self.index.append(columns[var.name])
+                    self.value.append(coefficient)
+            self.starts.append(len(self.index))
+            self.rows.append(row)
+
+
+class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,name-defined]
+    """PuLP's HiGHS interface, with the model passed to HiGHS in one call.
+
+    PuLP adds columns, rows and integrality one call at a time (about 20 ms for a day's
+    model, on every solve); here the arrays are built once per problem (see
+    :class:`_RowCache`) and handed over with ``passModel``. Bounds, costs and integrality
+    are read afresh on every solve, so the reduced-cost fixing and support restrictions
+    of the search still apply. Results are read back by PuLP's own code.
+    """
+
+    def buildSolverModel(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's method name)
+        import highspy
+
+        variables = lp.variables()
+        columns = {}
+        for i, var in enumerate(variables):
+            var.index = i
+            columns[var.name] = i
+        cache = getattr(lp, "_highs_rows", None)
+        if cache is None:
+            cache = _RowCache()
+            lp._highs_rows = cache
+        cache.update(lp, columns)
+        inf = highspy.kHighsInf
+        sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
+        objective = lp.objective
+        model = highspy.HighsLp()
+        model.num_col_ = len(variables)
+        model.num_row_ = len(cache.rows)
+        model.col_cost_ = np.array([sign * objective.get(v, 0.0) for v in variables], dtype=float)
+        model.col_lower_ = np.array(
+            [-inf if v.lowBound is None else v.lowBound for v in variables], dtype=float
+        )
+        model.col_upper_ = np.array(
+            [inf if v.upBound is None else v.upBound for v in variables], dtype=float
+        )
+        lower, upper = [], []
+        for i, row in enumerate(cache.rows):
+            row.index = i
+            lb, ub = row.getLb(), row.getUb()
+            lower.append(-inf if lb is None else lb)
+            upper.append(inf if ub is None else ub)
+        model.row_lower_ = np.array(lower, dtype=float)
+        model.row_upper_ = np.array(upper, dtype=float)
+        matrix = model.a_matrix_
+        matrix.format_ = highspy.MatrixFormat.kRowwise
+        matrix.num_col_ = model.num_col_
+        matrix.num_row_ = model.num_row_
+        matrix.start_ = np.array(cache.starts, dtype=np.int32)
+        matrix.index_ = np.array(cache.index, dtype=np.int32)
+        matrix.value_ = np.array(cache.value, dtype=float)
+        if self.mip:
+            integer, continuous = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
+            model.integrality_ = [
+                integer if v.cat == pulp.LpInteger else continuous for v in variables
+            ]
+        lp.solverModel.passModel(model)
+
+
+class WarmStartHiGHS(FastHiGHS):
+    """:class:`FastHiGHS` that passes the variables' current values as a MIP start."""
 
     def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's method name)
         import highspy
@@ -80,7 +170,7 @@ def make_solver(settings: SolverSettings, warm_start: bool = False) -> tuple[pul
         kwargs: dict[str, object] = {}
         if settings.threads is not None:
             kwargs["threads"] = settings.threads
-        solver = (WarmStartHiGHS if warm_start else pulp.HiGHS)(
+        solver = (WarmStartHiGHS if warm_start else FastHiGHS)(
             mip=settings.mip,
             msg=False,
             timeLimit=settings.time_limit_s,
