@@ -212,6 +212,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--naive-limit", type=float, default=20.0)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--only", default="", help="run only the cases whose name contains this text (no write)"
+    )
     args = parser.parse_args()
     foods = load_catalog()
     ref_table = reference_table()
@@ -256,11 +259,13 @@ def main() -> None:
     print("\n".join(header), flush=True)
     lines = []
     for name, fn in cases:
+        if args.only not in name:
+            continue
         runs = 1 if "naive" in name else args.runs
         row = median_of(runs, fn) | {"case": name + ("" if runs > 1 else " (1 run)")}
         lines.append(fmt(row))
         print(lines[-1], flush=True)
-    if args.no_write:
+    if args.no_write or args.only:
         return
     doc = ROOT / "docs" / "benchmarks.md"
     text = doc.read_text(encoding="utf-8") if doc.exists() else ""

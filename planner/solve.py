@@ -63,23 +63,28 @@ class _RowCache:
     """The constraint matrix of a PuLP problem in HiGHS's row-wise arrays, kept between solves.
 
     A plan's day model is solved three to five times (LP, quick MIP, final MIP, re-solves);
-    its rows only ever grow (distinct-day cuts), so the coefficients are read from PuLP
-    once and only new rows are appended.
+    its rows only ever grow (distinct-day cuts) and are never edited in place, so the
+    coefficients are read from PuLP once and only new rows are appended. A changed column
+    set or a row list that no longer starts with the cached rows starts the cache afresh.
     """
 
     def __init__(self) -> None:
+        self._reset({})
+
+    def _reset(self, columns: dict[str, int]) -> None:
         self.rows: list[pulp.LpConstraint] = []
         self.starts: list[int] = [0]
         self.index: list[int] = []
         self.value: list[float] = []
-        self.n_cols = -1
+        self.columns = columns
 
-    def update(self, problem: pulp.LpProblem, columns: dict[str, int]) -> None:
-        constraints = list(problem.constraints())
-        fresh = len(columns) != self.n_cols or constraints[: len(self.rows)] != self.rows
-        if fresh:
-            self.__init__()  # type: ignore[misc]
-            self.n_cols = len(columns)
+    def update(self, constraints: list[pulp.LpConstraint], columns: dict[str, int]) -> None:
+        """Bring the arrays up to ``constraints`` over ``columns`` (name → column index)."""
+        kept = len(self.rows) <= len(constraints) and all(
+            old is new for old, new in zip(self.rows, constraints, strict=False)
+        )
+        if columns != self.columns or not kept:
+            self._reset(columns)
         for row in constraints[len(self.rows) :]:
             for var, coefficient in row.items():
                 if coefficient != 0:
@@ -111,7 +116,7 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,name-defined]
         if cache is None:
             cache = _RowCache()
             lp._highs_rows = cache
-        cache.update(lp, columns)
+        cache.update(list(lp.constraints()), columns)
         inf = highspy.kHighsInf
         sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
         objective = lp.objective
