@@ -13,6 +13,7 @@ Usage: ``python benchmarks/bench_solver.py [--runs 5] [--no-write]``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import statistics
@@ -29,9 +30,16 @@ from foods.reference import load_reference, nutrient_keys
 from planner import optimize
 from planner.model import build_model, candidate_foods
 from planner.optimize import plan_week, request_targets, target_bounds
-from planner.profile import demo_profile
+from planner.profile import Profile, demo_profile
 from planner.request import PlanRequest
 from planner.solve import SolverSettings, solve_problem
+
+#: Two more people besides the demo woman: her vegan self, and a harder case, a man with
+#: chronic kidney disease (potassium capped at 2,000 mg with every other target still met).
+VEGAN = dataclasses.replace(demo_profile(), diet="vegan")
+KIDNEY = Profile(
+    age=68, sex="male", weight_kg=78, height_cm=175, activity="low_active", kidney_disease=True
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 Row = dict[str, Any]
@@ -72,11 +80,16 @@ def plan_case(
     solver: str,
     foods: pd.DataFrame | None = None,
     time_limit_s: float = 60.0,
+    profile: Profile | None = None,
     **options: Any,
 ) -> Callable[[], Row]:
     def run() -> Row:
         request = PlanRequest(
-            profile=demo_profile(), days=days, solver=solver, time_limit_s=time_limit_s, **options
+            profile=profile or demo_profile(),
+            days=days,
+            solver=solver,
+            time_limit_s=time_limit_s,
+            **options,
         )
         start = time.perf_counter()
         plan = plan_week(request, foods)
@@ -231,6 +244,10 @@ def main() -> None:
             plan_case(7, "highs", meal_pattern_per_meal=False),
         ),
         ("7 days, HiGHS, one chain (no parallel days)", serial_case()),
+        ("1 day, HiGHS, vegan woman (demo, vegan)", plan_case(1, "highs", profile=VEGAN)),
+        ("7 days, HiGHS, vegan woman (demo, vegan)", plan_case(7, "highs", profile=VEGAN)),
+        ("1 day, HiGHS, man 68 y with kidney disease", plan_case(1, "highs", profile=KIDNEY)),
+        ("7 days, HiGHS, man 68 y with kidney disease", plan_case(7, "highs", profile=KIDNEY)),
         ("1 day, CBC", plan_case(1, "cbc")),
         ("7 days, CBC", plan_case(7, "cbc")),
         (
