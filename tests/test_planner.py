@@ -12,7 +12,7 @@ from planner.explain import label
 from planner.model import build_model, candidate_foods, food_families
 from planner.optimize import offered_days, plan_week, request_targets, search, target_bounds
 from planner.plan import PlanStatus, check_limits, extract_days
-from planner.profile import Profile, demo_profile
+from planner.profile import ACTIVITIES, ALLERGENS, DIETS, Profile, demo_profile
 from planner.request import MAX_DAYS_PER_FOOD, LockedItem, PlanRequest, PlanRequestError
 from planner.solve import SolverOutcome, SolverSettings, solve_problem
 
@@ -270,18 +270,6 @@ def test_labels_exist_for_every_target_key() -> None:
 def profile_strategy():
     from hypothesis import strategies as st
 
-    allergens = [
-        "milk",
-        "egg",
-        "fish",
-        "shellfish",
-        "tree_nuts",
-        "peanuts",
-        "wheat",
-        "soy",
-        "sesame",
-    ]
-
     @st.composite
     def build(draw):
         sex = draw(st.sampled_from(["female", "male"]))
@@ -295,9 +283,9 @@ def profile_strategy():
             life_stage=stage,
             weight_kg=draw(st.floats(40, 140)),
             height_cm=draw(st.floats(145, 200)),
-            activity=draw(st.sampled_from(["inactive", "low_active", "active", "very_active"])),
-            diet=draw(st.sampled_from(["omnivore", "pescatarian", "vegetarian", "vegan"])),
-            allergies=tuple(draw(st.lists(st.sampled_from(allergens), max_size=3, unique=True))),
+            activity=draw(st.sampled_from(ACTIVITIES)),
+            diet=draw(st.sampled_from(DIETS)),
+            allergies=tuple(draw(st.lists(st.sampled_from(ALLERGENS), max_size=3, unique=True))),
             budget_usd_per_day=draw(st.one_of(st.none(), st.floats(2, 30))),
             kidney_disease=draw(st.booleans()),
             potassium_raising_medication=draw(st.booleans()),
