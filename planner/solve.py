@@ -152,6 +152,20 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,name-defined]
             ]
         lp.solverModel.passModel(model)
 
+    def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:  # noqa: N802 (PuLP's)
+        """PuLP's reading of the results, plus HiGHS's work limits (``mip_max_nodes``):
+        a run stopped by one is read like a run stopped by the time limit."""
+        import highspy
+
+        try:
+            return super().findSolutionValues(lp)
+        except KeyError:
+            if lp.solverModel.getModelStatus() != highspy.HighsModelStatus.kSolutionLimit:
+                raise
+        if lp.solverModel.getInfo().primal_solution_status == 2:  # kSolutionStatusFeasible
+            return pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible
+        return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
+
 
 class WarmStartHiGHS(FastHiGHS):
     """:class:`FastHiGHS` that passes the variables' current values as a MIP start."""
@@ -203,6 +217,10 @@ def _dual_bound(problem: pulp.LpProblem, solver_name: str, objective: float | No
     model = getattr(problem, "solverModel", None)
     if solver_name != "highs" or model is None:
         return None
+    import highspy
+
+    if model.getModelStatus() == highspy.HighsModelStatus.kSolutionLimit:
+        return None  # stopped by a node limit: HiGHS may report the incumbent as the bound
     info = model.getInfo()
     bound = float(getattr(info, "mip_dual_bound", float("nan")))
     if bound != bound or abs(bound) > 1e20:  # an LP (no MIP bound): the LP optimum is the bound
@@ -214,6 +232,10 @@ def _gap(problem: pulp.LpProblem, solver_name: str) -> float | None:
     model = getattr(problem, "solverModel", None)
     if solver_name != "highs" or model is None:
         return None
+    import highspy
+
+    if model.getModelStatus() == highspy.HighsModelStatus.kSolutionLimit:
+        return None  # stopped by a node limit: no proven bound (see _dual_bound)
     info = model.getInfo()
     gap = float(getattr(info, "mip_gap", float("nan")))
     if gap != gap or gap > 1e20:  # NaN or "infinite": no MIP (LP) or no bound

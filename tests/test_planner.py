@@ -9,8 +9,15 @@ import pulp
 import pytest
 
 from planner.explain import label
-from planner.model import build_model, candidate_foods, food_families
-from planner.optimize import offered_days, plan_week, request_targets, search, target_bounds
+from planner.model import PlanModel, build_model, candidate_foods, food_families
+from planner.optimize import (
+    _efficient_foods,
+    offered_days,
+    plan_week,
+    request_targets,
+    search,
+    target_bounds,
+)
 from planner.plan import PlanStatus, check_limits, extract_days
 from planner.profile import ACTIVITIES, ALLERGENS, DIETS, Profile, demo_profile
 from planner.request import MAX_DAYS_PER_FOOD, LockedItem, PlanRequest, PlanRequestError
@@ -348,3 +355,32 @@ def test_new_menu_for_one_day_keeps_the_other_days_exactly() -> None:
     assert items(after.days[0]) == items(before.days[0])
     assert items(after.days[2]) == items(before.days[2])
     assert after.days[1].food_ids() != before.days[1].food_ids()
+
+
+def test_support_adds_the_foods_whose_reduced_cost_is_the_smallest_share_of_their_price() -> None:
+    """By hand: a costs $1.00 per step with reduced cost 0.50 (share 0.5); b $0.10 / 0.09
+    (0.9); c $5.00 / 0.60 (0.12); d is liked (price −$1, always first); e is eaten in two
+    meals and priced on its daily total, $2.00 / 0.20 (0.1). By reduced cost alone b would
+    come first; by share the order is d, e, c, a, b."""
+    problem = pulp.LpProblem("share", pulp.LpMinimize)
+    var = {n: problem.add_variable(n, 0, 4, cat=pulp.LpInteger) for n in "abcd"}
+    split = {s: problem.add_variable(f"e_{s}", 0, 4) for s in ("lunch", "dinner")}
+    total = problem.add_variable("e_total", 0, 4, cat=pulp.LpInteger)
+    problem += 1.0 * var["a"] + 0.1 * var["b"] + 5.0 * var["c"] - 1.0 * var["d"] + 2.0 * total
+    steps = {(1, "lunch", n): v for n, v in var.items()}
+    steps |= {(1, s, "e"): v for s, v in split.items()}
+    model = PlanModel(
+        problem=problem,
+        foods=None,  # type: ignore[arg-type]  # not read by the ranking
+        days=(1,),
+        bounds={},
+        steps=steps,
+        step_servings={},
+        shortfalls={},
+        totals={},
+        daily={(1, "e"): total},
+    )
+    reduced = {"a": 0.5, "b": 0.09, "c": 0.6, "d": 0.8, "e_total": 0.2}
+    assert _efficient_foods(model, reduced, set(), 3) == {"d", "e", "c"}
+    assert _efficient_foods(model, reduced, {"d", "e"}, 2) == {"c", "a"}
+    assert _efficient_foods(model, reduced, {"a", "c", "d", "e"}, 5) == {"b"}

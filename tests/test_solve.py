@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulp
 import pytest
 
-from planner.solve import FastHiGHS, SolverSettings, solve_problem
+from planner.solve import FastHiGHS, SolverOutcome, SolverSettings, solve_problem
 
 
 def tiny_mip() -> tuple[pulp.LpProblem, dict[str, pulp.LpVariable]]:
@@ -69,3 +69,37 @@ def test_rows_bounds_and_columns_changed_between_solves_are_seen() -> None:
     problem.setObjective(problem.objective - bonus)
     problem += bonus <= 4, "bonus_cap"
     assert solve_problem(problem, settings).objective == pytest.approx(6.0)  # 10 − 4
+
+
+def knapsack() -> tuple[pulp.LpProblem, list[pulp.LpVariable]]:
+    """A 0/1 knapsack (capacity 265) written as a minimisation of minus the value."""
+    problem = pulp.LpProblem("knapsack", pulp.LpMinimize)
+    weight = [23, 31, 29, 44, 53, 38, 63, 85, 89, 82, 41, 47, 57, 61, 67]
+    value = [92, 57, 49, 68, 60, 43, 67, 84, 87, 72, 50, 55, 66, 71, 79]
+    take = [problem.add_variable(f"x{i}", 0, 1, cat=pulp.LpInteger) for i in range(len(weight))]
+    problem += pulp.lpSum(-v * x for v, x in zip(value, take, strict=True))
+    problem += pulp.lpSum(w * x for w, x in zip(weight, take, strict=True)) <= 265, "capacity"
+    return problem, take
+
+
+def test_a_run_stopped_by_the_node_limit_is_a_plan_without_a_proof() -> None:
+    problem, take = knapsack()
+    for x in take:
+        x.varValue = 0.0
+    take[0].varValue = 1.0  # the start: only the first item, value 92
+    settings = SolverSettings(highs_options=(("mip_max_nodes", 0),))
+    stopped = solve_problem(problem, settings, warm_start=True)
+    assert stopped.outcome is SolverOutcome.FEASIBLE  # not optimal: nothing was proven
+    assert stopped.objective == pytest.approx(-92.0)
+    assert stopped.dual_bound is None and stopped.gap is None
+    assert [x.varValue for x in take] == pytest.approx([1.0] + [0.0] * 14)
+    full = solve_problem(problem, SolverSettings())
+    assert full.outcome is SolverOutcome.OPTIMAL
+    assert full.objective is not None and full.objective < -400  # the optimum takes far more
+
+
+def test_a_run_stopped_by_the_node_limit_before_any_plan_reports_no_solution() -> None:
+    problem, _ = knapsack()
+    stopped = solve_problem(problem, SolverSettings(highs_options=(("mip_max_nodes", 0),)))
+    assert stopped.outcome is SolverOutcome.NO_SOLUTION
+    assert stopped.objective is None
