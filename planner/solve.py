@@ -162,7 +162,8 @@ class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,name-defined]
         except KeyError:
             if lp.solverModel.getModelStatus() != highspy.HighsModelStatus.kSolutionLimit:
                 raise
-        if lp.solverModel.getInfo().primal_solution_status == 2:  # kSolutionStatusFeasible
+        feasible = int(highspy.SolutionStatus.kSolutionStatusFeasible)
+        if lp.solverModel.getInfo().primal_solution_status == feasible:
             return pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible
         return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
 
