@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import pulp
@@ -214,15 +215,23 @@ def make_solver(settings: SolverSettings, warm_start: bool = False) -> tuple[pul
     return solver, "cbc"
 
 
-def _dual_bound(problem: pulp.LpProblem, solver_name: str, objective: float | None) -> float | None:
+def _proof_info(problem: pulp.LpProblem, solver_name: str) -> Any | None:
+    """HiGHS's info record of the last run, or None when it proves nothing: another solver,
+    or a run stopped by a node limit (HiGHS may then report the incumbent as the bound)."""
     model = getattr(problem, "solverModel", None)
     if solver_name != "highs" or model is None:
         return None
     import highspy
 
     if model.getModelStatus() == highspy.HighsModelStatus.kSolutionLimit:
-        return None  # stopped by a node limit: HiGHS may report the incumbent as the bound
-    info = model.getInfo()
+        return None
+    return model.getInfo()
+
+
+def _dual_bound(problem: pulp.LpProblem, solver_name: str, objective: float | None) -> float | None:
+    info = _proof_info(problem, solver_name)
+    if info is None:
+        return None
     bound = float(getattr(info, "mip_dual_bound", float("nan")))
     if bound != bound or abs(bound) > 1e20:  # an LP (no MIP bound): the LP optimum is the bound
         return objective
@@ -230,14 +239,9 @@ def _dual_bound(problem: pulp.LpProblem, solver_name: str, objective: float | No
 
 
 def _gap(problem: pulp.LpProblem, solver_name: str) -> float | None:
-    model = getattr(problem, "solverModel", None)
-    if solver_name != "highs" or model is None:
+    info = _proof_info(problem, solver_name)
+    if info is None:
         return None
-    import highspy
-
-    if model.getModelStatus() == highspy.HighsModelStatus.kSolutionLimit:
-        return None  # stopped by a node limit: no proven bound (see _dual_bound)
-    info = model.getInfo()
     gap = float(getattr(info, "mip_gap", float("nan")))
     if gap != gap or gap > 1e20:  # NaN or "infinite": no MIP (LP) or no bound
         return 0.0 if problem.isMIP() is False else None
