@@ -1,22 +1,30 @@
-# One command to run the dashboard, one to run every test. Both create .venv on first use.
+# One command to run the dashboard, one to run every test. Both create .venv on first use and
+# install the exact versions of requirements.lock (refresh it on purpose with `make lock`).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
+PIP_VERSION = 26.3
+UV_VERSION  = 0.13.9
+# The dashboard listens on this machine only; see README "Sharing the dashboard" to expose it.
+ADDRESS ?= 127.0.0.1
+PORT    ?= 8501
 
-.PHONY: setup run test lint bench bench-profiles clean data
+.PHONY: setup run test lint lock wheel-check bench bench-profiles clean data
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check pip==$(PIP_VERSION)
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	@# setuptools warns that an editable install sees same-named folders: they are the package
+	PYTHONWARNINGS=ignore $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-## Start the Streamlit dashboard on the bundled data (http://localhost:8501).
+## Start the Streamlit dashboard on the bundled data (http://127.0.0.1:8501).
 run: $(STAMP)
-	$(BIN)/streamlit run app.py
+	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 ## Run the whole test suite (the same command CI runs).
 test: $(STAMP)
@@ -28,6 +36,16 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy planner foods ui app.py benchmarks
 	cd pages && $(abspath $(BIN))/mypy --config-file ../pyproject.toml *.py
+
+## Re-resolve requirements.lock from pyproject.toml (then run `make test` against it).
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 \
+		--no-header --annotation-style line -o requirements.lock
+
+## Build the wheel, install it (not editable) into a fresh venv and smoke-test the CLI.
+wheel-check: $(STAMP)
+	bash .ci/wheel-check
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_solver.py
@@ -42,4 +60,4 @@ data: $(STAMP)
 	$(BIN)/python scripts/build_prices.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build dist

@@ -6,13 +6,17 @@ the ``planner`` library; shared state and cached planner calls are in ``ui/``.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui.draw import show_error
 from ui.state import init_state
 
+#: A bundled icon: a Material icon name would make the browser fetch it from a font CDN.
+FAVICON = Path(__file__).parent / "ui" / "static" / "favicon.png"
 st.set_page_config(
-    page_title="Cramp-prevention meal planner", page_icon=":material/restaurant:", layout="wide"
+    page_title="Cramp-prevention meal planner", page_icon=str(FAVICON), layout="wide"
 )
 init_state()
 
