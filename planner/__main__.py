@@ -1,5 +1,5 @@
 """``python -m planner`` runs the ``cramp-planner`` command line."""
 
-from planner.cli import main
+from planner.cli import entry
 
-raise SystemExit(main())
+entry()

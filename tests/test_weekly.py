@@ -6,6 +6,8 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
+
 from foods.catalog import load_catalog
 from planner.cli import main
 from planner.profile import demo_profile
@@ -119,5 +121,7 @@ def test_cli_max_days_per_food_is_kept_and_checked(tmp_path: Path, capsys) -> No
     staples = {"beverage", "condiment", "fat_oil"}
     counted = [d for f, d in days_of.items() if foods.at[f, "category"] not in staples]
     assert counted and max(len(d) for d in counted) <= 2
-    assert main([*args, "--max-days-per-food", "9"]) == 2
-    assert "max_days_per_food" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as refused:  # argparse refuses it before any work starts
+        main([*args, "--max-days-per-food", "9"])
+    assert refused.value.code == 2
+    assert "--max-days-per-food: 9 is outside 1–7" in capsys.readouterr().err

@@ -16,7 +16,7 @@ from typing import Any
 
 from foods.catalog import load_catalog
 from foods.errors import UserError
-from planner.commands.plan import week_of
+from planner.commands.options import date_arg, int_in, note_skips, write_atomic
 from planner.commands.shopping import foods_for
 from planner.mailer import MailError, SmtpSettings, build_message, send_message, validate_address
 from planner.optimize import plan_week
@@ -51,11 +51,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     source.add_argument("--plan", type=Path, metavar="PLAN.json", help="send an existing plan")
     parser.add_argument(
         "--week-of",
-        type=week_of,
+        type=date_arg,
         metavar="YYYY-MM-DD",
         help="any day of the week to plan (default: the coming Monday, today if Monday)",
     )
-    parser.add_argument("--days", type=int, default=7, help="days to plan, 1–7 (default 7)")
+    parser.add_argument(
+        "--days", type=int_in(1, 7), default=7, help="days to plan, 1–7 (default 7)"
+    )
     parser.add_argument(
         "--have", type=Path, metavar="FILE", help="CSV 'food_id,grams' already at home"
     )
@@ -99,8 +101,10 @@ def run(args: argparse.Namespace) -> int:
                 args.profile_name,
                 monday,
                 request=PlanRequest(profile=profile, days=args.days),
+                save=args.dry_run is None,  # a dry run writes nothing but the .eml file
             )
             plan = result.to_dict()
+            note_skips(store)
             foods = user_foods(store)
             if saved_id is not None:
                 saved = f"plan #{saved_id} saved in {store.path}"
@@ -120,7 +124,7 @@ def run(args: argparse.Namespace) -> int:
     )
     note = f" ({saved})" if saved else ""
     if args.dry_run is not None:
-        args.dry_run.write_bytes(msg.as_bytes(policy=policy.SMTP))
+        write_atomic(args.dry_run, msg.as_bytes(policy=policy.SMTP))
         print(f"wrote {args.dry_run}: week of {monday.isoformat()} to {to}, not sent{note}")
         return 0
     assert settings is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 
 import pandas as pd
 
@@ -13,6 +14,13 @@ from foods.fdc import FdcClient, food_to_custom_row
 from foods.reference import nutrient_keys
 from foods.schema import column_names, vocabulary
 from foods.search import search_foods
+from planner.commands.options import (
+    add_output,
+    emit,
+    float_in,
+    int_in,
+    user_foods_noting_skips,
+)
 from planner.textfmt import text_table, to_csv, to_json
 
 #: Columns of ``foods list --format table`` (the JSON and CSV forms carry every column).
@@ -38,25 +46,39 @@ def register(sub: argparse._SubParsersAction) -> None:
         "list", help="print the catalogue with nutrients per 100 g (null = not analysed)"
     )
     lst.add_argument("--format", choices=("json", "csv", "table"), default="table")
+    add_output(lst)
     lst.set_defaults(func=run_list)
 
     search = foods_sub.add_parser("search", help="search the catalogue and the USDA reference")
     search.add_argument("query", help="words that must all occur in the name, e.g. 'dried apricot'")
     search.add_argument("--format", choices=("json", "table"), default="table")
-    search.add_argument("--limit", type=int, default=50, help="most hits (default 50)")
+    search.add_argument(
+        "--limit", type=int_in(1, 1000), default=50, help="most hits, 1–1000 (default 50)"
+    )
+    add_output(search)
     search.set_defaults(func=run_search)
 
     fdc = foods_sub.add_parser("fdc-search", help="search USDA FoodData Central (online)")
     fdc.add_argument("query")
     fdc.add_argument("--format", choices=("json", "table"), default="table")
-    fdc.add_argument("--limit", type=int, default=25, help="most hits, 1–200 (default 25)")
+    fdc.add_argument(
+        "--limit", type=int_in(1, 200), default=25, help="most hits, 1–200 (default 25)"
+    )
+    add_output(fdc)
     fdc.set_defaults(func=run_fdc_search)
 
     imp = foods_sub.add_parser(
         "fdc-import", help="import a FoodData Central food as one of your foods"
     )
-    imp.add_argument("fdc_id", type=int, help="the FDC id, e.g. 328637")
-    imp.add_argument("--serving-g", type=float, default=100.0, help="grams in one serving")
+    imp.add_argument(
+        "fdc_id", type=int_in(1, 2**31 - 1, "an FDC id"), help="the FDC id, e.g. 328637"
+    )
+    imp.add_argument(
+        "--serving-g",
+        type=float_in(0.1, 1000),
+        default=100.0,
+        help="grams in one serving, 0.1–1000 (default 100)",
+    )
     imp.add_argument(
         "--slots",
         nargs="+",
@@ -67,27 +89,37 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--name", help="display name (default: the FDC description)")
     imp.add_argument("--category", choices=vocabulary("category"), default="mixed")
     imp.add_argument("--aisle", choices=vocabulary("aisle"), default="dry_goods")
-    imp.add_argument("--price-usd-per-kg", type=float, help="your price (default: an estimate)")
+    imp.add_argument(
+        "--price-usd-per-kg",
+        type=float_in(0.001, 500),
+        help="your price, 0.001–500 (default: an estimate)",
+    )
     imp.add_argument("--format", choices=("json",), default="json")
     imp.set_defaults(func=run_fdc_import)
 
+    rm = foods_sub.add_parser("remove", help="delete one of your own foods")
+    rm.add_argument("food_id", help="the id of your food (see `foods list`)")
+    rm.set_defaults(func=run_remove)
+
+    clear = foods_sub.add_parser("clear-price", help="go back to the catalogue price of a food")
+    clear.add_argument("food_id", help="the food whose own price you set")
+    clear.set_defaults(func=run_clear_price)
+
 
 def _user_foods() -> pd.DataFrame:
-    from planner.weekly import existing_user_foods
-
-    return existing_user_foods()
+    return user_foods_noting_skips()  # type: ignore[no-any-return]
 
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every catalogue food (and your own) with its fields and nutrients per 100 g."""
     records = catalog_records(_user_foods())
     if args.format == "json":
-        print(to_json(records))
+        emit(args, to_json(records))
     elif args.format == "csv":
-        print(to_csv(records, list(column_names()) + list(nutrient_keys())), end="")
+        emit(args, to_csv(records, list(column_names()) + list(nutrient_keys())))
     else:
-        print(text_table(records, TABLE_COLUMNS))
-        print(f"\n{len(records)} foods; nutrients per 100 g ('-' = not analysed by USDA)")
+        note = f"{len(records)} foods; nutrients per 100 g ('-' = not analysed by USDA)"
+        emit(args, text_table(records, TABLE_COLUMNS) + "\n\n" + note)
     return 0
 
 
@@ -95,11 +127,11 @@ def run_search(args: argparse.Namespace) -> int:
     """Print foods matching the query from the catalogue and the whole reference."""
     hits = [h.to_dict() for h in search_foods(args.query, _user_foods(), limit=args.limit)]
     if args.format == "json":
-        print(to_json(hits))
+        emit(args, to_json(hits))
     elif hits:
-        print(text_table(hits, ("ndb_no", "name", "in_catalog", "food_id")))
+        emit(args, text_table(hits, ("ndb_no", "name", "in_catalog", "food_id")))
     else:
-        print(f"no food matches {args.query!r}; try fewer or shorter words")
+        emit(args, f"no food matches {args.query!r}; try fewer or shorter words")
     return 0
 
 
@@ -109,19 +141,17 @@ def run_fdc_search(args: argparse.Namespace) -> int:
         hits = client.search(args.query, page_size=args.limit)
     rows = [{"fdc_id": h.fdc_id, "name": h.name, "data_type": h.data_type} for h in hits]
     if args.format == "json":
-        print(to_json(rows))
+        emit(args, to_json(rows))
     elif rows:
-        print(text_table(rows, ("fdc_id", "data_type", "name")))
+        emit(args, text_table(rows, ("fdc_id", "data_type", "name")))
     else:
-        print(f"FoodData Central has no food matching {args.query!r}")
+        emit(args, f"FoodData Central has no food matching {args.query!r}")
     return 0
 
 
 def _fill_carbohydrate(row: dict[str, object]) -> None:
     """FDC often omits carbohydrate for meat and fish: use 0 when protein and fat explain the
     energy (within 10 % or 20 kcal per 100 g), and say so; otherwise leave it missing."""
-    import sys
-
     energy, protein, fat = (row.get(k) for k in ("energy_kcal", "protein_g", "fat_g"))
     if row.get("carbohydrate_g") is not None or None in (energy, protein, fat):
         return
@@ -167,5 +197,26 @@ def run_fdc_import(args: argparse.Namespace) -> int:
         if row["food_id"] in catalog.index and row["food_id"] not in mine:
             raise FoodTableError(f"food_id {row['food_id']!r} is a catalogue food; use --name")
         store.save_custom_food(row, source=f"fdc-{args.fdc_id}")
-    print(to_json(catalog_records(table)[0]))
+    emit(args, to_json(catalog_records(table)[0]))
+    return 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    """Delete a custom food from the local store (its price, if any, stays until cleared)."""
+    from planner.store import Store
+
+    with Store.open() as store:
+        store.delete_custom_food(args.food_id)
+    print(f"removed your food {args.food_id!r}", file=sys.stderr)
+    return 0
+
+
+def run_clear_price(args: argparse.Namespace) -> int:
+    """Remove a price override; the catalogue's price applies again."""
+    from planner.store import Store
+
+    with Store.open() as store:
+        had = store.clear_price_override(args.food_id)
+    what = "removed your price for" if had else "there was no price of yours for"
+    print(f"{what} {args.food_id!r}", file=sys.stderr)
     return 0

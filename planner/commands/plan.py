@@ -8,21 +8,20 @@ import sys
 from pathlib import Path
 
 from foods.errors import UserError
+from planner.commands.options import (
+    add_output,
+    date_arg,
+    emit,
+    float_in,
+    int_in,
+    note_skips,
+    user_foods_noting_skips,
+)
 from planner.optimize import plan_week
 from planner.profile import load_profile
 from planner.report import plan_markdown, plan_table
 from planner.request import MAX_DAYS_PER_FOOD, PlanRequest
 from planner.textfmt import to_json
-
-
-def week_of(text: str) -> dt.date:
-    """Parse ``--week-of YYYY-MM-DD`` with a clear message."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; use YYYY-MM-DD, e.g. 2026-11-23"
-        ) from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,8 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--profile", type=Path, help="profile JSON or TOML file")
     who.add_argument("--profile-name", help="a profile saved with `profile save`")
-    parser.add_argument("--days", type=int, default=7, help="days to plan, 1–7 (default 7)")
+    parser.add_argument(
+        "--days", type=int_in(1, 7), default=7, help="days to plan, 1–7 (default 7)"
+    )
     parser.add_argument("--format", choices=("json", "table", "markdown"), default="table")
+    add_output(parser)
     parser.add_argument(
         "--daily-vitamin-d",
         action="store_true",
@@ -41,21 +43,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-fortified", action="store_true", help="do not use fortified foods")
     parser.add_argument(
         "--max-days-per-food",
-        type=int,
+        type=int_in(1, 7),
         default=MAX_DAYS_PER_FOOD,
         help=f"most days a week one food may appear, 1–7 (default {MAX_DAYS_PER_FOOD})",
     )
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs")
-    parser.add_argument("--time-limit", type=float, default=20.0, help="seconds (default 20)")
     parser.add_argument(
-        "--week-of", type=week_of, help="a day of the planned week, YYYY-MM-DD (default today)"
+        "--time-limit", type=float_in(0.5, 600), default=20.0, help="seconds, 0.5–600 (default 20)"
+    )
+    parser.add_argument(
+        "--week-of", type=date_arg, help="a day of the planned week, YYYY-MM-DD (default today)"
     )
     parser.add_argument("--save", action="store_true", help="save the plan in the local store")
     parser.add_argument(
         "--rotation",
-        type=float,
+        type=float_in(0, 10),
         default=1.0,
-        help="how strongly to avoid last week's foods for a saved profile (0 = off, default 1)",
+        help="how strongly to avoid last week's foods for a saved profile, 0–10 (0 = off, "
+        "default 1)",
     )
     parser.set_defaults(func=run)
 
@@ -77,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     note = ""
     if args.profile_name:
         with Store.open() as store:
+            note_skips(store)
             base = PlanRequest(profile=_saved_profile(store, args.profile_name), **options)
             plan_obj, saved_id, _req = plan_saved_week(
                 store,
@@ -89,10 +95,8 @@ def run(args: argparse.Namespace) -> int:
             if saved_id is not None:
                 note = f"saved as plan #{saved_id} in {store.path}"
     else:
-        from planner.weekly import existing_user_foods
-
         request = PlanRequest(profile=load_profile(args.profile), **options)
-        plan_obj = plan_week(request, existing_user_foods())
+        plan_obj = plan_week(request, user_foods_noting_skips())
         if args.save and plan_obj.ok:
             with Store.open() as store:
                 summary = request.summary() | {"week_start": week_start(week).isoformat()}
@@ -100,11 +104,11 @@ def run(args: argparse.Namespace) -> int:
                 note = f"saved as plan #{saved_id} in {store.path}"
     plan = plan_obj.to_dict()
     if args.format == "json":
-        print(to_json(plan))
+        emit(args, to_json(plan))
     elif args.format == "markdown":
-        print(plan_markdown(plan), end="")
+        emit(args, plan_markdown(plan))
     else:
-        print(plan_table(plan))
+        emit(args, plan_table(plan))
     if note:
         print(note, file=sys.stderr)
     return 0 if plan["status"] not in ("infeasible", "error") else 1

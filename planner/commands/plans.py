@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from planner.commands.options import add_output, emit
 from planner.store import PlanSummary, SavedPlan, Store
 from planner.textfmt import text_table, to_json
 
@@ -26,11 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst = actions.add_parser("list", help="list saved plans, newest first")
     lst.add_argument("--profile-name", metavar="NAME", help="only plans of this saved profile")
     lst.add_argument("--format", choices=("json", "table"), default="table")
+    add_output(lst)
     lst.set_defaults(func=run_list)
 
     show = actions.add_parser("show", help="print one saved plan")
     show.add_argument("id", type=_plan_id, metavar="ID", help="plan id from 'plans list'")
     show.add_argument("--format", choices=("json", "table"), default="table")
+    add_output(show)
     show.set_defaults(func=run_show)
 
 
@@ -41,16 +44,16 @@ def run_list(args: argparse.Namespace) -> int:
             store.get_profile(args.profile_name)  # a typo gets "no saved profile ...; saved: ..."
         plans = store.list_plans(args.profile_name)
     if args.format == "json":
-        print(to_json([_summary_dict(p) for p in plans]))
+        emit(args, to_json([_summary_dict(p) for p in plans]))
     elif plans:
         rows = [
             {**_summary_dict(p), "profile": p.profile_name, "created_at": utc_minutes(p.created_at)}
             for p in plans
         ]
-        print(text_table(rows, LIST_COLUMNS))
+        emit(args, text_table(rows, LIST_COLUMNS))
     else:
         whose = f" for profile {args.profile_name!r}" if args.profile_name else ""
-        print(f"no saved plans{whose}")
+        emit(args, f"no saved plans{whose}")
     return 0
 
 
@@ -59,9 +62,9 @@ def run_show(args: argparse.Namespace) -> int:
     with Store.open() as store:
         saved = store.get_plan(args.id)
     if args.format == "json":
-        print(to_json(saved.plan))
+        emit(args, to_json(saved.plan))
     else:
-        print(plan_summary(saved))
+        emit(args, plan_summary(saved))
     return 0
 
 
@@ -150,8 +153,12 @@ def _summary_dict(summary: PlanSummary) -> dict[str, Any]:
     }
 
 
+#: SQLite's largest integer: no stored id can be above it.
+MAX_ID = 2**63 - 1
+
+
 def _plan_id(text: str) -> int:
-    """argparse type: a positive whole number."""
+    """argparse type: a positive whole number that SQLite can hold."""
     try:
         value = int(text)
     except ValueError:
@@ -160,4 +167,8 @@ def _plan_id(text: str) -> int:
         ) from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a plan id; ids start at 1")
+    if value > MAX_ID:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is larger than any plan id; use a number from 'plans list'"
+        )
     return value

@@ -11,6 +11,7 @@ import argparse
 from collections.abc import Mapping
 from typing import Any
 
+from planner.commands.options import add_output, emit
 from planner.commands.plans import utc_minutes
 from planner.store import Store
 from planner.textfmt import cell, text_table, to_json
@@ -34,11 +35,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     lst = actions.add_parser("list", help="list saved profiles")
     lst.add_argument("--format", choices=("json", "table"), default="table")
+    add_output(lst)
     lst.set_defaults(func=run_list)
 
     show = actions.add_parser("show", help="print one saved profile")
     show.add_argument("name", help="saved profile name")
     show.add_argument("--format", choices=("json", "table"), default="table")
+    add_output(show)
     show.set_defaults(func=run_show)
 
     delete = actions.add_parser(
@@ -67,12 +70,15 @@ def run_list(args: argparse.Namespace) -> int:
     with Store.open() as store:
         profiles = store.list_profiles()
     if args.format == "json":
-        print(to_json(profiles))
+        emit(args, to_json(profiles))
     elif profiles:
         rows = [{**p, "updated_at": utc_minutes(p["updated_at"])} for p in profiles]
-        print(text_table(rows, ("name", "updated_at")))
+        emit(args, text_table(rows, ("name", "updated_at")))
     else:
-        print("no saved profiles; save one with 'cramp-planner profile save --name N --profile F'")
+        emit(
+            args,
+            "no saved profiles; save one with 'cramp-planner profile save --name N --profile F'",
+        )
     return 0
 
 
@@ -81,10 +87,10 @@ def run_show(args: argparse.Namespace) -> int:
     with Store.open() as store:
         profile = _contract_order(store.get_profile(args.name))
     if args.format == "json":
-        print(to_json(profile))
+        emit(args, to_json(profile))
     else:
         rows = [{"field": key, "value": _value_text(value)} for key, value in profile.items()]
-        print(text_table(rows, ("field", "value")))
+        emit(args, text_table(rows, ("field", "value")))
     return 0
 
 

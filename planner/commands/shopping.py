@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from foods.catalog import load_catalog
+from planner.commands.options import add_output, emit, user_foods_noting_skips
 from planner.shopping import build_shopping_list, read_have, read_plan, to_csv, to_html, to_markdown
 
 #: Writers of ``--format``.
@@ -36,9 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="CSV 'food_id,grams' of what you already have; subtracted before buying",
     )
-    parser.add_argument(
-        "-o", "--output", type=Path, metavar="FILE", help="write to FILE instead of printing"
-    )
+    add_output(parser)
     parser.set_defaults(func=run)
 
 
@@ -55,19 +54,12 @@ def foods_for(plan: Mapping[str, Any]) -> pd.DataFrame:
     }
     if used <= set(foods.index):
         return foods
-    from planner.weekly import existing_user_foods
-
-    return existing_user_foods()
+    return user_foods_noting_skips()  # type: ignore[no-any-return]
 
 
 def run(args: argparse.Namespace) -> int:
     """Build the list and print (or write) it."""
     plan = read_plan(args.plan)
     have = read_have(args.have) if args.have is not None else None
-    text = WRITERS[args.format](build_shopping_list(plan, foods_for(plan), have))
-    if args.output is not None:
-        args.output.write_text(text, encoding="utf-8")
-        print(f"wrote {args.output}")
-    else:
-        print(text, end="")
+    emit(args, WRITERS[args.format](build_shopping_list(plan, foods_for(plan), have)))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from planner.commands.options import add_output, emit
 from planner.diet_problem import read_diet_foods, read_requirements, solve_diet
 from planner.textfmt import text_table, to_json
 
@@ -21,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--requirements", type=Path, required=True, help="REQ.csv")
     parser.add_argument("--continuous", action="store_true", help="allow fractional units (an LP)")
     parser.add_argument("--format", choices=("json", "table"), default="json")
+    add_output(parser)
     parser.set_defaults(func=run)
 
 
@@ -30,10 +32,10 @@ def run(args: argparse.Namespace) -> int:
     requirements = read_requirements(args.requirements, foods)
     result = solve_diet(foods, requirements, continuous=args.continuous)
     if args.format == "json":
-        print(to_json(result.to_dict()))
+        emit(args, to_json(result.to_dict()))
     else:
         rows = [{"food": f, "units": a} for f, a in result.amounts.items()]
-        print(f"status: {result.status}   cost: {result.objective}")
-        if rows:
-            print(text_table(rows, ("food", "units")))
+        head = f"status: {result.status}   cost: {result.objective}"
+        head += f"\n{result.message}" if result.message else ""
+        emit(args, head + ("\n" + text_table(rows, ("food", "units")) if rows else ""))
     return 0 if result.status in ("optimal", "feasible") else 1

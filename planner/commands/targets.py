@@ -14,6 +14,7 @@ import json
 import textwrap
 from typing import Any
 
+from planner.commands.options import add_output, emit
 from planner.profile import load_profile
 from planner.targets import Targets, compute_targets
 
@@ -43,6 +44,7 @@ def register(subparsers: Any) -> None:
         default="table",
         help="table (default): readable; json: the targets contract for scripts",
     )
+    add_output(parser)
     parser.set_defaults(func=run)
 
 
@@ -50,9 +52,9 @@ def run(args: argparse.Namespace) -> int:
     """Load the profile, compute its targets and print them; return exit status 0."""
     targets = compute_targets(load_profile(args.profile))
     if args.format == "json":
-        print(json.dumps(targets.as_json(), indent=2, ensure_ascii=False))
+        emit(args, json.dumps(targets.as_json(), indent=2, ensure_ascii=False))
     else:
-        print(render_table(targets))
+        emit(args, render_table(targets))
     return 0
 
 
