@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import csv
 import email.utils
+import json
 import math
 import os
 import re
@@ -42,6 +43,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -69,8 +71,16 @@ FOOD_PAGE_URL = "https://fdc.nal.usda.gov/food-details/{fdc_id}/nutrients"
 #: Data types accepted by ``/v1/foods/search`` (``dataType`` filter).
 DATA_TYPES: tuple[str, ...] = ("Branded", "Foundation", "Survey (FNDDS)", "SR Legacy")
 
-#: Longest wait honoured from a ``Retry-After`` header or computed by backoff, in seconds.
+#: Longest wait honoured from a ``Retry-After`` header or computed by backoff, in seconds; a
+#: server that asks for longer gets no retry (the message says how long it asked for).
 MAX_WAIT_S = 30.0
+#: Whole-call deadline by default (every attempt, read and wait together), in seconds.
+DEFAULT_DEADLINE_S = 45.0
+#: Largest answer read, after decompression, in bytes (a 200-hit search is about 2 MB).
+MAX_RESPONSE_BYTES = 8_000_000
+#: Redirects followed, and only within the API's own host (the key never leaves it).
+MAX_REDIRECTS = 3
+_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,200}$")
 
 # FDC-specific fallbacks that are conversion rules, not extra keys (the key mapping itself
 # lives in nutrients.csv): vitamin D in IU, energy by Atwater factors, energy in kJ.
@@ -562,7 +572,9 @@ class FdcClient:
     api_key : str, optional
         API key; ``None`` = ``FDC_API_KEY`` at each request (default ``DEMO_KEY``).
     timeout_s : float
-        Connect timeout and read timeout, each in seconds.
+        Connect timeout and the longest silence while reading, each in seconds.
+    deadline_s : float
+        Whole-call deadline in seconds: every attempt, every read and every wait together.
     max_retries : int
         Retries after the first attempt on HTTP 429, HTTP 5xx, timeouts and connection errors.
     backoff_s : float
@@ -583,9 +595,13 @@ class FdcClient:
         backoff_s: float = 1.0,
         session: requests.Session | None = None,
         sleep: Callable[[float], object] = time.sleep,
+        deadline_s: float = DEFAULT_DEADLINE_S,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if timeout_s <= 0:
             raise ValueError("timeout_s must be positive")
+        if deadline_s <= 0:
+            raise ValueError("deadline_s must be positive")
         if max_retries < 0:
             raise ValueError("max_retries must be 0 or more")
         if backoff_s < 0:
@@ -598,6 +614,8 @@ class FdcClient:
         self._own_session = session is None
         self._session = session if session is not None else requests.Session()
         self._sleep = sleep
+        self.deadline_s = float(deadline_s)
+        self._clock = clock
 
     # -- configuration -----------------------------------------------------------------
 
@@ -616,9 +634,16 @@ class FdcClient:
         return url
 
     def _key(self) -> str:
-        if self._api_key is not None:
-            return self._api_key
-        return os.environ.get("FDC_API_KEY", "").strip() or DEFAULT_API_KEY
+        """The API key, checked: a key with spaces or line breaks is refused, never echoed."""
+        key = self._api_key
+        if key is None:
+            key = os.environ.get("FDC_API_KEY", "").strip() or DEFAULT_API_KEY
+        if not _KEY_PATTERN.match(key):
+            raise FdcError(
+                "FDC_API_KEY contains spaces, line breaks or other characters an API key "
+                f"cannot have; copy the key again from {API_KEY_SIGNUP_URL}"
+            )
+        return key
 
     def __repr__(self) -> str:
         where = self._base_url if self._base_url is not None else "$FDC_API_URL"
@@ -681,7 +706,7 @@ class FdcClient:
         if data_types:
             params["dataType"] = ",".join(_canonical_data_type(t) for t in data_types)
         payload = self._get_json("/v1/foods/search", params)
-        return parse_search(payload)
+        return parse_search(payload)[:page_size]  # a server may send more than asked
 
     def get_food(self, fdc_id: int, *, detail: str = "abridged") -> FdcFood:
         """Fetch one food (``GET /v1/food/{fdc_id}``).
@@ -732,15 +757,17 @@ class FdcClient:
         return text
 
     def _wait(self, attempt: int, response: requests.Response | None) -> float:
-        """Seconds to wait before retry number ``attempt + 1``."""
+        """Seconds to wait before retry number ``attempt + 1`` (``inf``: the server asks for
+        longer than :data:`MAX_WAIT_S`, so there is no retry)."""
         if response is not None:
             retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
             if retry_after is not None:
-                return min(retry_after, MAX_WAIT_S)
+                return retry_after if retry_after <= MAX_WAIT_S else math.inf
         return min(self.backoff_s * (2**attempt), MAX_WAIT_S)
 
     def _get_json(self, path: str, params: Mapping[str, str], *, allow_404: bool = False) -> Any:
-        """GET ``path`` and decode its JSON, retrying 429, 5xx, timeouts and lost connections.
+        """GET ``path`` and decode its JSON, retrying 429, 5xx, timeouts and lost connections,
+        all within :attr:`deadline_s`.
 
         Returns ``None`` on HTTP 404 when ``allow_404``; otherwise 404 raises :class:`FdcError`
         (callers that know what was looked for catch nothing: they pass ``allow_404`` and word
@@ -752,16 +779,15 @@ class FdcClient:
             "Accept": "application/json",
             "User-Agent": "cramp-planner (FoodData Central client)",
         }
+        deadline = self._clock() + self.deadline_s
         problem = ""
         for attempt in range(self.max_retries + 1):
             response: requests.Response | None = None
             try:
-                response = self._session.get(
-                    base + path,
-                    params=params,
-                    headers=headers,
-                    timeout=(self.timeout_s, self.timeout_s),
-                )
+                response, body = self._fetch(base, base + path, params, headers, deadline)
+            except _Overdue:
+                problem = "deadline"
+                break
             except requests.Timeout:
                 problem = "timeout"
             except requests.ConnectionError as error:
@@ -774,34 +800,124 @@ class FdcClient:
             else:
                 status = response.status_code
                 if status == 200:
-                    return self._decode(response, base)
-                if status in (401, 403):
-                    raise FdcError(
-                        f"FoodData Central API key rejected (HTTP {status}); set FDC_API_KEY "
-                        f"to a key from {API_KEY_SIGNUP_URL}"
-                    )
+                    return self._decode(body, response, base)
+                self._refuse(status, response, body, base, path)
                 if status == 404:
                     if allow_404:
                         return None
-                    raise FdcError(
-                        f"FoodData Central at {self._scrub(base)} has no {path} (HTTP 404); "
-                        "check FDC_API_URL"
-                    )
-                if status != 429 and status < 500:
-                    raise FdcError(
-                        f"FoodData Central refused the request (HTTP {status}"
-                        f"{self._body_hint(response)}); check the search words or id"
-                    )
                 problem = f"http: {status}"
-            if attempt < self.max_retries:
-                self._sleep(self._wait(attempt, response))
+            if attempt == self.max_retries:
+                break
+            wait = self._wait(attempt, response)
+            if wait > deadline - self._clock():
+                problem = "deadline" if math.isfinite(wait) else f"retry-after: {problem}"
+                break
+            self._sleep(wait)
         raise FdcError(self._give_up_message(problem, base))
+
+    def _refuse(
+        self, status: int, response: requests.Response, body: bytes, base: str, path: str
+    ) -> None:
+        """Raise :class:`FdcError` for an answer that no retry can fix (4xx but 404 and 429)."""
+        if status in (401, 403):
+            raise FdcError(
+                f"FoodData Central API key rejected (HTTP {status}); set FDC_API_KEY "
+                f"to a key from {API_KEY_SIGNUP_URL}"
+            )
+        if status == 404 or status == 429 or status >= 500:
+            return
+        raise FdcError(
+            f"FoodData Central refused the request (HTTP {status}"
+            f"{self._body_hint(body)}); check the search words or id"
+        )
+
+    def _fetch(
+        self,
+        base: str,
+        url: str,
+        params: Mapping[str, str] | None,
+        headers: Mapping[str, str],
+        deadline: float,
+    ) -> tuple[requests.Response, bytes]:
+        """One GET with its body, following redirects only within the API's own origin.
+
+        Raises
+        ------
+        _Overdue
+            When the deadline passes.
+        FdcError
+            For a redirect to another host, too many redirects, or an oversized answer.
+        """
+        for _hop in range(MAX_REDIRECTS + 1):
+            remaining = deadline - self._clock()
+            if remaining <= 0:
+                raise _Overdue
+            wait = min(self.timeout_s, remaining)
+            response = self._session.get(
+                url,
+                params=params,
+                headers=headers,
+                timeout=(wait, wait),
+                stream=True,
+                allow_redirects=False,
+            )
+            if not response.is_redirect:
+                return response, self._read(response, base, deadline)
+            target = urljoin(url, response.headers.get("Location", ""))
+            response.close()
+            if not _same_origin(base, target):
+                raise FdcError(
+                    f"FoodData Central at {self._scrub(base)} redirected to another address "
+                    f"({self._scrub(_origin(target))}); the API key is not sent there. Set "
+                    "FDC_API_URL to the address the API really uses"
+                )
+            url, params = target, None  # the Location already carries the query
+        raise FdcError(
+            f"FoodData Central at {self._scrub(base)} redirected more than {MAX_REDIRECTS} "
+            "times; check FDC_API_URL"
+        )
+
+    def _read(self, response: requests.Response, base: str, deadline: float) -> bytes:
+        """The body, decompressed, read in small pieces against the deadline and the cap."""
+        parts: list[bytes] = []
+        size = 0
+        try:
+            while True:
+                if self._clock() > deadline:
+                    raise _Overdue
+                chunk = response.raw.read1(65536, decode_content=True)
+                if not chunk:
+                    return b"".join(parts)
+                size += len(chunk)
+                if size > MAX_RESPONSE_BYTES:
+                    raise FdcError(
+                        f"FoodData Central at {self._scrub(base)} sent more than "
+                        f"{MAX_RESPONSE_BYTES // 1_000_000} MB; ask for fewer results or check "
+                        "FDC_API_URL"
+                    )
+                parts.append(chunk)
+        except (OSError, ValueError) as error:  # urllib3 raises these for broken streams
+            raise requests.ConnectionError(error) from None
+        finally:
+            response.close()
 
     def _give_up_message(self, problem: str, base: str) -> str:
         """The message after the last retry failed with ``problem``."""
         tries = self.max_retries + 1
         after = f"{tries} attempt{'s' if tries != 1 else ''}"
         where = self._scrub(base)
+        if problem == "deadline":
+            return (
+                f"FoodData Central at {where} did not answer in time (the whole request took "
+                f"longer than {self.deadline_s:g} s); check your connection or try again later"
+            )
+        if problem.startswith("retry-after: "):
+            return (
+                f"FoodData Central at {where} is busy "
+                f"(HTTP {problem.removeprefix('retry-after: http: ')}) "
+                f"and asks to wait longer than {MAX_WAIT_S:g} s before trying again; "
+                "try again later"
+            )
         if problem == "timeout":
             return (
                 f"could not reach FoodData Central at {where}: timed out (no answer within "
@@ -826,17 +942,19 @@ class FdcClient:
             "the service is having trouble: try again later"
         )
 
-    def _body_hint(self, response: requests.Response) -> str:
-        try:
-            body = response.text.strip()
-        except Exception:  # a hint only: never let it hide the real error
-            return ""
-        body = re.sub(r"\s+", " ", self._scrub(body))[:200]
-        return f": {body}" if body else ""
+    def _body_hint(self, body: bytes) -> str:
+        text = body[:2000].decode("utf-8", errors="replace").strip()
+        text = re.sub(r"\s+", " ", self._scrub(text))[:200]
+        return f": {text}" if text else ""
 
-    def _decode(self, response: requests.Response, base: str) -> Any:
+    def _decode(self, body: bytes, response: requests.Response, base: str) -> Any:
         try:
-            return response.json()
+            return json.loads(body.decode(response.encoding or "utf-8", errors="replace"))
+        except RecursionError:
+            raise FdcError(
+                f"FoodData Central at {self._scrub(base)} sent JSON nested too deeply to read; "
+                "check FDC_API_URL"
+            ) from None
         except ValueError:
             kind = response.headers.get("Content-Type", "unknown type")
             raise FdcError(
@@ -844,6 +962,28 @@ class FdcClient:
                 f"JSON ({self._scrub(kind)}); check FDC_API_URL points at the FDC API "
                 "(e.g. a proxy or captive portal may be in the way) and try again"
             ) from None
+
+
+class _Overdue(Exception):
+    """The whole-call deadline passed (internal to :class:`FdcClient`)."""
+
+
+def _origin(url: str) -> str:
+    """``scheme://host:port`` of a URL (default ports filled in)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.scheme}://{parts.hostname}:{port}"
+
+
+def _same_origin(base: str, target: str) -> bool:
+    """Whether ``target`` is on the API's host: same host and port, or http → https upgrade
+    of the same host. Never a downgrade, never another host."""
+    a, b = urlsplit(base), urlsplit(target)
+    if a.hostname != b.hostname or b.scheme not in ("http", "https"):
+        return False
+    if a.scheme == "https" and b.scheme == "http":
+        return False
+    return a.scheme != b.scheme or _origin(base) == _origin(target)
 
 
 def _reason(error: BaseException) -> str:

@@ -8,6 +8,7 @@ every cell that cannot be read, naming the line and the column.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,9 +16,24 @@ import pandas as pd
 
 from foods.errors import FoodTableError
 from foods.reference import DATA_DIR, nutrient_keys
+from foods.text import one_line
 
 SCHEMA_FILE = DATA_DIR / "schema.csv"
 VOCABULARY_FILE = DATA_DIR / "vocabulary.csv"
+
+#: The one rule for ids of foods and dishes, shared by the tables, the store and the profile.
+FOOD_ID = re.compile(r"[a-z0-9_]{1,60}")
+FOOD_ID_RULE = "1–60 lower-case letters, digits and '_' (e.g. banana_raw)"
+
+
+def is_food_id(value: object) -> bool:
+    """Whether ``value`` is a valid food or dish id (:data:`FOOD_ID`).
+
+    >>> is_food_id("banana_raw"), is_food_id("Banana"), is_food_id("x" * 61)
+    (True, False, False)
+    """
+    return isinstance(value, str) and FOOD_ID.fullmatch(value) is not None
+
 
 TRUE_WORDS = frozenset({"true", "yes", "1", "y", "t"})
 FALSE_WORDS = frozenset({"false", "no", "0", "n", "f"})
@@ -126,7 +142,7 @@ def _to_list(value: object) -> tuple[str, ...]:
 
 
 def _to_str(value: object) -> str:
-    return "" if _blank(value) else str(value).strip()
+    return "" if _blank(value) else one_line(value)
 
 
 _CONVERTERS = {

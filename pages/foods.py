@@ -12,6 +12,7 @@ from foods.schema import labels
 from foods.search import search_foods
 from planner.profile import ALLERGENS
 from planner.request import SLOTS
+from planner.textfmt import md_escape
 from ui.custom_foods import (
     check_rows,
     reference_row,
@@ -21,7 +22,7 @@ from ui.custom_foods import (
     text_rows,
 )
 from ui.draw import run_page, show_error
-from ui.state import current_foods, notify, open_store, show_notice
+from ui.state import current_foods, notify, open_store, show_notice, skipped_records
 
 PER_100G = {
     "energy_kcal": "Energy (kcal/100 g)",
@@ -171,7 +172,7 @@ def prices(foods: pd.DataFrame) -> None:
     options = food_options(foods)
     food_id = st.selectbox("Food", list(options), format_func=options.__getitem__, key="price_food")
     current = float(foods.at[food_id, "price_usd_per_kg"])
-    st.caption(f"Now: ${current:.2f} per kg — {foods.at[food_id, 'price_source']}")
+    st.caption(f"Now: \\${current:.2f} per kg — {md_escape(foods.at[food_id, 'price_source'])}")
     with st.form(f"price_form_{food_id}"):
         c1, c2 = st.columns(2)
         price = c1.number_input(
@@ -348,10 +349,35 @@ def my_foods() -> None:
             st.rerun()
 
 
+def left_out() -> None:
+    """Saved foods or prices that no longer fit: say why, and offer to remove each."""
+    try:
+        skipped = skipped_records()
+    except UserError as exc:
+        show_error(exc, "Cannot read your foods")
+        return
+    for n, record in enumerate(skipped):
+        c1, c2 = st.columns([4, 1])
+        c1.warning(md_escape(record.message()), icon=":material/warning:")
+        if c2.button("Remove it", key=f"remove_skipped_{n}", width="stretch"):
+            try:
+                with open_store() as store:
+                    if record.kind == "custom_food":
+                        store.delete_custom_food(record.food_id)
+                    else:
+                        store.clear_price_override(record.food_id)
+            except UserError as exc:
+                show_error(exc, "Cannot remove it")
+            else:
+                notify(f"Removed {record.food_id}.")
+                st.rerun()
+
+
 def main() -> None:
     """Draw the Foods page."""
     st.title("Foods")
     show_notice()
+    left_out()
     try:
         foods = current_foods()
     except UserError as exc:

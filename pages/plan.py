@@ -11,6 +11,7 @@ import streamlit as st
 
 from foods.errors import UserError
 from planner.report import coverage_rows, plan_markdown
+from planner.textfmt import md_escape
 from planner.weekly import foods_of, week_start
 from ui.draw import (
     MEAL_COLUMNS,
@@ -149,9 +150,9 @@ def _fixes(shortfall: Mapping[str, Any], like: set[str]) -> list[tuple[str, str 
         if fix == "allow fortified foods":
             fixes.append(("fortified", None, "Allow fortified foods"))
         elif fix.startswith("include "):
-            fixes.append(("include", source["food_id"], f"Include {source['name']}"))
+            fixes.append(("include", source["food_id"], f"Include {md_escape(source['name'])}"))
         elif source.get("allowed") and source["food_id"] not in like:
-            fixes.append(("add", source["food_id"], f"Add {source['name']}"))
+            fixes.append(("add", source["food_id"], f"Add {md_escape(source['name'])}"))
     unique: dict[tuple[str, str | None], tuple[str, str | None, str]] = {}
     for fix_ in fixes:
         unique.setdefault((fix_[0], fix_[1]), fix_)

@@ -19,11 +19,9 @@ the setting to check. The password never appears in a message, a ``repr`` or an 
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
 import hashlib
 import html
-import io
 import ipaddress
 import math
 import os
@@ -31,6 +29,7 @@ import re
 import smtplib
 import socket
 import ssl
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.errors import HeaderParseError
@@ -45,6 +44,7 @@ from planner.explain import label
 from planner.report import coverage_rows, plan_markdown
 from planner.shopping import ShoppingList, buy_text
 from planner.shopping import to_csv as shopping_csv
+from planner.textfmt import csv_text
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -377,14 +377,12 @@ def _day_date(week_of: dt.date, day: Any) -> dt.date | None:
 def plan_csv(plan: Mapping[str, Any], week_of: dt.date | None = None) -> str:
     """One CSV row per food per meal: day, date, slot, food_id, name, servings, grams (g),
     household measure. ``date`` (ISO) is empty without ``week_of`` (the date of day 1)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(PLAN_CSV_COLUMNS)
+    rows = []
     for day in plan.get("days") or []:
         when = _day_date(week_of, day.get("day")) if week_of else None
         for meal in day.get("meals") or []:
             for item in meal.get("items") or []:
-                writer.writerow(
+                rows.append(
                     [
                         day.get("day"),
                         when.isoformat() if when else "",
@@ -396,7 +394,7 @@ def plan_csv(plan: Mapping[str, Any], week_of: dt.date | None = None) -> str:
                         item.get("household"),
                     ]
                 )
-    return buf.getvalue()
+    return csv_text(PLAN_CSV_COLUMNS, rows)
 
 
 def _plain_number(value: Any) -> Any:
@@ -545,7 +543,9 @@ def text_body(
         + f": day 1 is {first:%A %Y-%m-%d}.",
         "",
         _without_footer(
-            plan_markdown(plan, title=f"Your cramp-prevention week of {week_of:%Y-%m-%d}")
+            plan_markdown(
+                plan, title=f"Your cramp-prevention week of {week_of:%Y-%m-%d}", plain=True
+            )
         ),
         "",
         f"## Shopping list (about ${shopping.total_usd:,.2f})",
@@ -867,11 +867,37 @@ def _explain(exc: BaseException, settings: SmtpSettings, timeout: float) -> str:
     return f"sending to {where} failed: {type(exc).__name__}: {exc}"
 
 
+class _Watchdog:
+    """Cuts an SMTP conversation that runs past its deadline, however slowly the server
+    dribbles bytes: after ``seconds`` it shuts the client's socket down, so the blocked read
+    returns and smtplib raises."""
+
+    def __init__(self, client: smtplib.SMTP, seconds: float) -> None:
+        self.fired = False
+        self._client = client
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _fire(self) -> None:
+        self.fired = True
+        sock = getattr(self._client, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
 def send_message(msg: EmailMessage, settings: SmtpSettings, timeout_s: float | None = None) -> None:
     """Send ``msg`` through the configured server; every fault becomes one :class:`MailError`.
 
     Connects (implicit TLS for ``ssl``), says EHLO, upgrades with STARTTLS (certificate and
-    host name verified) for ``starttls``, logs in when a user is set, sends, and quits.
+    host name verified) for ``starttls``, logs in when a user is set, sends, and quits — all
+    within one deadline (``timeout_s``) for the whole conversation, not per network read.
 
     Parameters
     ----------
@@ -880,24 +906,27 @@ def send_message(msg: EmailMessage, settings: SmtpSettings, timeout_s: float | N
     settings : SmtpSettings
         Server, security, log-in.
     timeout_s : float, optional
-        Seconds allowed for each network step (default ``settings.timeout_s``).
+        Seconds allowed for the whole conversation (default ``settings.timeout_s``).
 
     Raises
     ------
     MailError
         "could not send the e-mail: ..." naming the fault (refused connection, unknown host,
-        timeout, TLS, log-in, refused sender, recipient or message) and the variable to check;
-        the password never appears.
+        timeout and the step it happened in, TLS, log-in, refused sender, recipient or
+        message) and the variable to check; the password never appears.
     """
     timeout = settings.timeout_s if timeout_s is None else timeout_s
-    client: smtplib.SMTP | None = None
+    client: smtplib.SMTP = (
+        smtplib.SMTP_SSL(timeout=timeout, context=settings.ssl_context())
+        if settings.security == "ssl"
+        else smtplib.SMTP(timeout=timeout)
+    )
+    client._host = settings.host  # type: ignore[attr-defined]  # TLS name; connect() leaves it
+    watchdog = _Watchdog(client, timeout)
+    stage = "connect"
     try:
-        if settings.security == "ssl":
-            client = smtplib.SMTP_SSL(
-                settings.host, settings.port, timeout=timeout, context=settings.ssl_context()
-            )
-        else:
-            client = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+        client.connect(settings.host, settings.port)
+        stage = "greet"
         client.ehlo()
         if settings.security == "starttls":
             if not client.has_extn("starttls"):
@@ -906,23 +935,55 @@ def send_message(msg: EmailMessage, settings: SmtpSettings, timeout_s: float | N
                     f"STARTTLS; check {ENV['port']} (587 for starttls) or set "
                     f"{ENV['security']}=ssl for port 465"
                 )
+            stage = "starttls"
             client.starttls(context=settings.ssl_context())
             client.ehlo()
         if settings.user:
+            stage = "login"
             client.login(settings.user, settings.password)
+        stage = "send"
         refused = client.send_message(msg)
         if refused:
             raise smtplib.SMTPRecipientsRefused(refused)
+        stage = "quit"
         try:
             client.quit()
         except (smtplib.SMTPException, OSError):
             pass  # the message was accepted; a lost goodbye is not a failure
-        client = None
     except MailError:
         raise
     except (smtplib.SMTPException, OSError) as exc:  # one line each; never the password
-        text = _scrub(_explain(exc, settings, timeout), settings)
-        raise MailError(f"could not send the e-mail: {text}") from None
+        if watchdog.fired or _caused_by(exc, TimeoutError):
+            text = _overdue(settings, stage, timeout)
+        else:
+            text = _explain(exc, settings, timeout)
+        raise MailError(f"could not send the e-mail: {_scrub(text, settings)}") from None
     finally:
-        if client is not None:
-            client.close()
+        watchdog.cancel()
+        client.close()
+
+
+#: What the client was doing when the server stopped answering, for the timeout message.
+_STAGES = {
+    "connect": "connecting",
+    "greet": "the greeting (EHLO)",
+    "starttls": "the STARTTLS upgrade",
+    "login": "the log-in",
+    "send": "sending the message",
+}
+
+
+def _overdue(settings: SmtpSettings, stage: str, timeout: float) -> str:
+    """The message for a conversation that ran out of time, naming the step."""
+    where = settings.where
+    if stage == "connect":
+        return (
+            f"the SMTP server {where} did not answer within {timeout:g} s; check "
+            f"{ENV['host']} and {ENV['port']}, or try again later"
+        )
+    return (
+        f"the SMTP server {where} answered but stalled during {_STAGES.get(stage, stage)} and "
+        f"the conversation did not finish within {timeout:g} s ({ENV['timeout']}); the server "
+        "is slow or overloaded: try again later"
+        + (f", and check {ENV['user']}/{ENV['password']}" if stage == "login" else "")
+    )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from foods.text import one_line
 from planner.explain import label
+from planner.textfmt import md_escape as _md_escape
 
 #: The nutrients shown in coverage tables, in order.
 COVERAGE_KEYS: tuple[str, ...] = (
@@ -51,15 +53,26 @@ def _num(value: float | None) -> str:
     return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
-def plan_markdown(plan: Mapping[str, Any], title: str = "Your cramp-prevention week") -> str:
-    """The plan as Markdown: status, each day by meal, coverage, shortfalls and warnings."""
+def plan_markdown(
+    plan: Mapping[str, Any], title: str = "Your cramp-prevention week", *, plain: bool = False
+) -> str:
+    """The plan as Markdown: status, each day by meal, coverage, shortfalls and warnings.
+
+    Text from outside (food names, reasons, warnings) is escaped so a Markdown viewer shows it
+    as text; ``plain=True`` keeps it as is (each on one line) for a text/plain e-mail, which
+    nothing renders.
+    """
+    md_escape = one_line if plain else _md_escape
     lines = [f"# {title}", "", f"**Status:** {plan['status']} — {plan.get('message', '')}", ""]
     for day in plan["days"]:
         lines.append(f"## Day {day['day']}  (about ${day['cost_usd']:.2f})")
         for meal in day["meals"]:
             lines.append(f"**{meal['slot'].capitalize()}**")
             for item in meal["items"]:
-                lines.append(f"- {item['name']} — {item['household']} ({item['grams']:.0f} g)")
+                lines.append(
+                    f"- {md_escape(item['name'])} — {md_escape(item['household'])} "
+                    f"({item['grams']:.0f} g)"
+                )
         lines.append("")
     lines += [
         "## Coverage (daily average)",
@@ -82,10 +95,10 @@ def plan_markdown(plan: Mapping[str, Any], title: str = "Your cramp-prevention w
             when = "weekly average" if s["day"] is None else f"day {s['day']}"
             lines.append(
                 f"- **{label(s['nutrient'])}** ({when}): {_num(s['achieved'])} of "
-                f"{_num(s['target'])} {s['unit']}. {s['reason']}"
+                f"{_num(s['target'])} {s['unit']}. {md_escape(s['reason'])}"
             )
     if plan["warnings"]:
-        lines += ["", "## Safety notes", ""] + [f"- {w}" for w in plan["warnings"]]
+        lines += ["", "## Safety notes", ""] + [f"- {md_escape(w)}" for w in plan["warnings"]]
     lines += [
         "",
         "_This plan suggests foods; it is not medical advice. Take supplements only under "

@@ -39,6 +39,7 @@ import pandas as pd
 from foods.errors import UserError
 from foods.schema import labels, vocabulary
 from planner import textfmt
+from planner.planjson import MAX_ITEM_G, plan_problems
 
 __all__ = [
     "CSV_COLUMNS",
@@ -454,8 +455,10 @@ def read_have(path: str | Path) -> dict[str, float]:
                     "like 250"
                 )
                 continue
-            if not math.isfinite(grams) or grams < 0:
-                problems.append(f"line {line_no} ({food_id}): grams {raw} must be 0 or more")
+            if not math.isfinite(grams) or not 0 <= grams <= MAX_ITEM_G:
+                problems.append(
+                    f"line {line_no} ({food_id}): grams {raw} must be within 0–{MAX_ITEM_G:g}"
+                )
                 continue
             out[food_id] = out.get(food_id, 0.0) + grams
     except csv.Error as exc:
@@ -482,12 +485,20 @@ def read_plan(path: str | Path) -> dict[str, Any]:
             f"plan file {path}: not JSON (line {exc.lineno}: {exc.msg}); give the output of "
             "'cramp-planner plan --format json'"
         ) from None
-    if not isinstance(plan, dict) or not isinstance(plan.get("days"), list):
+    except RecursionError:
+        raise ShoppingError(f"plan file {path}: nested too deeply to be a plan") from None
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise ShoppingError(f"plan file {path}: not a usable plan ({exc})") from None
+    problems = plan_problems(plan)
+    if problems:
+        shown = "; ".join(problems[:3]) + (
+            f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+        )
         raise ShoppingError(
-            f"plan file {path}: no 'days' list; give the output of "
+            f"plan file {path} is not a plan: {shown}; give the output of "
             "'cramp-planner plan --format json'"
         )
-    return plan
+    return dict(plan)
 
 
 # --------------------------------------------------------------------------------------------
@@ -509,8 +520,8 @@ def _money(value: float | None) -> str:
 
 
 def _md(text: str) -> str:
-    """Escape Markdown table and emphasis characters in a cell."""
-    return re.sub(r"([\\|*_`\[\]<>])", r"\\\1", text)
+    """Outside text made inert in Markdown (:func:`planner.textfmt.md_escape`)."""
+    return textfmt.md_escape(text)
 
 
 def _sources(shopping: ShoppingList) -> list[tuple[str, str]]:

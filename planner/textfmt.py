@@ -1,4 +1,9 @@
-"""Plain-text output helpers shared by the CLI commands (tables, JSON, CSV)."""
+"""Plain-text output helpers shared by the CLI commands (tables, JSON, CSV).
+
+Every CSV the product writes goes through :func:`csv_text`, which neutralises cells that a
+spreadsheet would run as a formula (OWASP "CSV injection": a leading ``=``, ``+``, ``-``,
+``@``, tab or carriage return gets a ``'`` in front); numbers stay numbers.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,10 @@ import csv
 import io
 import json
 import math
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+from foods.text import one_line
 
 
 def cell(value: object, digits: int = 1) -> str:
@@ -59,20 +67,57 @@ def _clean(data: object) -> object:
     return data
 
 
-def to_csv(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> str:
-    """CSV text: lists joined with ``|``, missing values empty."""
+#: Characters that start Markdown syntax inside a line: emphasis, code, links and images,
+#: HTML, table cells, strikethrough and Streamlit's LaTeX.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|!~$])")
+
+
+def md_escape(text: object) -> str:
+    r"""Outside text made inert in Markdown: on one line, with every character that could
+    start a link, an image, HTML, emphasis, code or a table cell backslash-escaped.
+
+    >>> print(md_escape("![b](http://host/p.png) | *x*"))
+    \!\[b\](http://host/p.png) \| \*x\*
+    """
+    return _MD_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+#: Leading characters that make a spreadsheet treat a cell as a formula (OWASP).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: text that starts like a formula gets a ``'``.
+
+    Numbers (int, float) are returned unchanged, so ``-2.5`` stays a number.
+
+    Examples
+    --------
+    >>> inert_cell("=HYPERLINK(1)"), inert_cell("-2+3+cmd"), inert_cell(-2.5), inert_cell("Kale")
+    ("'=HYPERLINK(1)", "'-2+3+cmd", -2.5, 'Kale')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """CSV text with every cell made inert (:func:`inert_cell`); ``\n`` line endings."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for r in rows:
-        values: list[object] = []
-        for c in columns:
-            v = r.get(c)
-            if v is None or (isinstance(v, float) and math.isnan(v)):
-                values.append("")
-            elif isinstance(v, list | tuple):
-                values.append("|".join(map(str, v)))
-            else:
-                values.append(v)
-        writer.writerow(values)
+    writer.writerow([inert_cell(h) for h in header])
+    writer.writerows([inert_cell(v) for v in row] for row in rows)
     return buf.getvalue()
+
+
+def to_csv(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> str:
+    """CSV text of mappings: lists joined with ``|``, missing values empty, cells inert."""
+
+    def value(v: object) -> object:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            return ""
+        if isinstance(v, list | tuple):
+            return "|".join(map(str, v))
+        return v
+
+    return csv_text(columns, ([value(r.get(c)) for c in columns] for r in rows))

@@ -15,6 +15,7 @@ import shutil
 import socket
 import ssl
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from email import policy
@@ -528,7 +529,7 @@ def test_timeout_when_the_server_accepts_but_never_answers(
         with pytest.raises(MailError) as err:
             send_message(message(plan, shopping), settings(port), timeout_s=0.5)
         assert time.monotonic() - started < 5
-    assert "did not answer within 0.5 s (timeout)" in str(err.value)
+    assert "did not answer within 0.5 s; check CRAMP_SMTP_HOST" in str(err.value)
 
 
 def test_unknown_host(
@@ -607,7 +608,10 @@ def test_cli_saves_the_plan_before_a_failed_send_then_sends(
     _smtp_env(monkeypatch, port)
     assert _cli(monkeypatch, argv) == 0
     out = capsys.readouterr().out
-    assert out == f"sent week of 2026-11-23 to {TO} (plan #2 saved in {db})\n"
+    # the same profile and week again replaces the kept plan: one plan, same id
+    assert out == f"sent week of 2026-11-23 to {TO} (plan #1 saved in {db})\n"
+    with Store.open(saved_profile) as store:
+        assert [p.id for p in store.list_plans("anna")] == [1]
     msg = received(handler)
     assert msg["Subject"] == "Cramp-prevention meal plan for anna, week of 2026-11-23"
     assert set(attachments(msg)) == {"shopping-list.csv", "plan.csv", "plan.ics"}
@@ -652,3 +656,74 @@ def test_shopping_csv_attachment_matches_the_shopping_module(
 ) -> None:
     part = attachments(message(plan, shopping))["shopping-list.csv"]
     assert part.get_content() == to_csv(shopping)
+
+
+# --- servers that answer, but too slowly --------------------------------------------------
+
+
+class _DribblingSmtp:
+    """A raw SMTP server on 127.0.0.1 that greets at once, then answers ``slow_verb`` one byte
+    every ``pace_s`` seconds (a per-read timeout never fires; only a whole-conversation deadline
+    stops it)."""
+
+    def __init__(self, slow_verb: str, pace_s: float, reply: bytes) -> None:
+        self.slow_verb, self.pace_s, self.reply = slow_verb, pace_s, reply
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        conn, _ = self.sock.accept()
+        with conn:
+            conn.sendall(b"220 slow.test ESMTP\r\n")
+            stream = conn.makefile("rb")
+            for line in stream:
+                verb = line.split(b" ")[0].strip().upper().decode()
+                answer = b"250-slow.test\r\n250 AUTH PLAIN\r\n" if verb == "EHLO" else b"250 ok\r\n"
+                if verb == self.slow_verb:
+                    answer = self.reply
+                    try:
+                        for byte in answer:
+                            conn.sendall(bytes([byte]))
+                            time.sleep(self.pace_s)
+                    except OSError:
+                        return
+                else:
+                    conn.sendall(answer)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_a_dribbling_greeting_cannot_outlast_the_conversation_deadline(
+    plan: dict[str, Any], shopping: ShoppingList
+) -> None:
+    slow = _DribblingSmtp("EHLO", 0.3, b"250-slow.test\r\n250 AUTH PLAIN\r\n")
+    try:
+        started = time.monotonic()
+        with pytest.raises(MailError) as err:
+            send_message(message(plan, shopping), settings(slow.port), timeout_s=1.0)
+        assert time.monotonic() - started < 3.0
+    finally:
+        slow.close()
+    text = str(err.value)
+    assert "stalled during the greeting (EHLO)" in text and "within 1 s" in text
+    assert "check CRAMP_SMTP_HOST" not in text  # the server was reached: host and port are fine
+
+
+def test_a_slow_log_in_failure_is_not_blamed_on_host_and_port(
+    plan: dict[str, Any], shopping: ShoppingList
+) -> None:
+    slow = _DribblingSmtp("AUTH", 0.3, b"535 5.7.8 authentication failed, take your time\r\n")
+    try:
+        env = {"CRAMP_SMTP_USER": USER, "CRAMP_SMTP_PASSWORD": PASSWORD}
+        with pytest.raises(MailError) as err:
+            send_message(message(plan, shopping), settings(slow.port, **env), timeout_s=1.0)
+    finally:
+        slow.close()
+    text = str(err.value)
+    assert "stalled during the log-in" in text and "CRAMP_SMTP_USER/CRAMP_SMTP_PASSWORD" in text
+    assert "CRAMP_SMTP_HOST" not in text and PASSWORD not in text

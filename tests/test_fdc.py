@@ -46,6 +46,8 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
+    #: send the body one byte at a time, this many seconds apart (a slow-loris server)
+    trickle_s: float = 0.0
 
 
 @dataclass
@@ -106,7 +108,13 @@ class FdcServer:
                         self.send_header(name, value)
                     self.send_header("Content-Length", str(len(reply.body)))
                     self.end_headers()
-                    self.wfile.write(reply.body)
+                    if reply.trickle_s:
+                        for byte in reply.body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(reply.trickle_s)
+                    else:
+                        self.wfile.write(reply.body)
                 except OSError:  # the client gave up (timeout test)
                     pass
 
@@ -425,9 +433,23 @@ def test_429_with_retry_after_then_success(
     assert len(server.requests) == 2
 
 
-def test_retry_after_is_capped(client: FdcClient, server: FdcServer, sleeps: SleepRecorder) -> None:
+def test_retry_after_above_the_cap_gives_up_at_once(
+    client: FdcClient, server: FdcServer, sleeps: SleepRecorder
+) -> None:
+    """A server asking for an hour's (or 100,000 s) wait gets no retry and no long block."""
     body = fixture("search-banana.json").read_bytes()
-    server.route("/v1/foods/search", Reply(503, b"", {"Retry-After": "3600"}), Reply(200, body))
+    for wait in ("3600", "100000"):
+        server.route("/v1/foods/search", Reply(503, b"", {"Retry-After": wait}), Reply(200, body))
+        with pytest.raises(FdcError, match=r"busy \(HTTP 503\) and asks to wait longer than 30 s"):
+            client.search("banana")
+    assert sleeps.calls == []
+
+
+def test_retry_after_within_the_cap_is_honoured(
+    client: FdcClient, server: FdcServer, sleeps: SleepRecorder
+) -> None:
+    body = fixture("search-banana.json").read_bytes()
+    server.route("/v1/foods/search", Reply(503, b"", {"Retry-After": "30"}), Reply(200, body))
     assert len(client.search("banana")) == 3
     assert sleeps.calls == [fdc.MAX_WAIT_S]
 
@@ -734,3 +756,89 @@ def test_recorded_bigmac_full_2019(client: FdcClient, server: FdcServer) -> None
     row = food_to_custom_row(food, serving_g=219)
     assert row["household"] == "1 item 7.6 oz"
     assert row["food_id"] == "fdc_170720_mcdonald_s_big_mac"
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile servers: overall deadline, size caps, redirects, the key
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_server_trickling_bytes_cannot_outlast_the_deadline(server: FdcServer) -> None:
+    """One byte every 0.05 s never trips a per-read timeout; the whole-call deadline stops it."""
+    server.route("/v1/foods/search", Reply(200, b'{"foods": []}' * 50, trickle_s=0.05))
+    start = time.monotonic()
+    with FdcClient(base_url=server.url, api_key=SECRET_KEY, timeout_s=1.0, deadline_s=0.6) as c:
+        with pytest.raises(FdcError, match=r"did not answer in time .* longer than 0.6 s"):
+            c.search("banana")
+    assert time.monotonic() - start < 2.0
+
+
+def test_an_oversized_answer_is_refused(server: FdcServer, monkeypatch) -> None:
+    monkeypatch.setattr(fdc, "MAX_RESPONSE_BYTES", 10_000)
+    server.route("/v1/foods/search", Reply(200, b'{"foods": [' + b" " * 20_000 + b"]}"))
+    with FdcClient(base_url=server.url, api_key=SECRET_KEY, max_retries=0) as c:
+        with pytest.raises(FdcError, match="sent more than"):
+            c.search("banana")
+
+
+def test_a_gzip_bomb_is_stopped_after_decompression(server: FdcServer, monkeypatch) -> None:
+    import gzip
+
+    monkeypatch.setattr(fdc, "MAX_RESPONSE_BYTES", 1_000_000)
+    bomb = gzip.compress(b'{"foods": [' + b" " * 50_000_000 + b"]}")
+    assert len(bomb) < 100_000  # tiny on the wire, 50 MB unpacked
+    server.route("/v1/foods/search", Reply(200, bomb, {"Content-Encoding": "gzip"}))
+    with FdcClient(base_url=server.url, api_key=SECRET_KEY, max_retries=0) as c:
+        with pytest.raises(FdcError, match="sent more than 1 MB"):
+            c.search("banana")
+
+
+def test_more_hits_than_asked_are_cut_to_the_limit(server: FdcServer) -> None:
+    hit = {"fdcId": 1, "description": "Banana", "dataType": "SR Legacy", "foodNutrients": []}
+    server.route_json("/v1/foods/search", {"foods": [hit | {"fdcId": i} for i in range(1, 300)]})
+    with FdcClient(base_url=server.url, api_key=SECRET_KEY) as c:
+        assert len(c.search("banana", page_size=25)) == 25
+
+
+def test_the_key_never_follows_a_redirect_to_another_host(server: FdcServer) -> None:
+    other = FdcServer()
+    other.start()
+    try:
+        other.route_json("/v1/foods/search", {"foods": []})
+        target = other.url.replace("127.0.0.1", "localhost") + "/v1/foods/search"
+        server.route("/v1/foods/search", Reply(302, b"", {"Location": target}))
+        with FdcClient(base_url=server.url, api_key=SECRET_KEY, max_retries=0) as c:
+            with pytest.raises(FdcError) as err:
+                c.search("banana")
+        assert "redirected to another address" in str(err.value)
+        assert SECRET_KEY not in str(err.value)
+        assert other.requests == []  # nothing, and so no key, went to the other host
+    finally:
+        other.stop()
+
+
+def test_a_redirect_within_the_api_host_is_followed(server: FdcServer) -> None:
+    body = fixture("search-banana.json").read_bytes()
+    server.route("/v1/foods/search", Reply(301, b"", {"Location": "/v2/search?query=banana"}))
+    server.route("/v2/search", Reply(200, body))
+    with FdcClient(base_url=server.url, api_key=SECRET_KEY) as c:
+        assert len(c.search("banana")) == 3
+    assert server.requests[-1].headers["x-api-key"] == SECRET_KEY
+
+
+@pytest.mark.parametrize("key", ["abc\r\nX-Evil: 1", "two words", "tab\tkey"])
+def test_a_broken_api_key_is_refused_without_echoing_it(server: FdcServer, key: str) -> None:
+    with FdcClient(base_url=server.url, api_key=key) as c:
+        with pytest.raises(FdcError) as err:
+            c.search("banana")
+    message = str(err.value)
+    assert "FDC_API_KEY contains spaces, line breaks" in message
+    assert key not in message and "FDC_API_URL" not in message
+    assert server.requests == []
+
+
+def test_json_nested_too_deeply_is_a_clear_error(server: FdcServer) -> None:
+    server.route("/v1/foods/search", Reply(200, b"[" * 100_000 + b"]" * 100_000))
+    with FdcClient(base_url=server.url, api_key=SECRET_KEY, max_retries=0) as c:
+        with pytest.raises(FdcError, match="nested too deeply"):
+            c.search("banana")

@@ -299,7 +299,7 @@ def test_read_have_sums_repeats_and_ignores_other_columns(tmp_path: Path) -> Non
         ("", "empty"),
         ("food,amount\nbanana_raw,100\n", "no column food_id, grams"),
         ("food_id,grams\nbanana_raw,lots\n", "line 2 (banana_raw): grams 'lots' is not a number"),
-        ("food_id,grams\nbanana_raw,-3\n", "line 2 (banana_raw): grams -3 must be 0 or more"),
+        ("food_id,grams\nbanana_raw,-3\n", "line 2 (banana_raw): grams -3 must be within 0–100000"),
         ("food_id,grams\n,100\n", "line 2: food_id is empty"),
         (b"food_id,grams\nbanana\xff,1\n", "not UTF-8"),
     ],

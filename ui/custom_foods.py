@@ -15,6 +15,7 @@ import pandas as pd
 
 from foods.catalog import build_food_table, load_catalog
 from foods.schema import column_names
+from planner.textfmt import csv_text
 from ui.state import open_store
 
 #: Columns of a CSV template (the catalogue schema) and an example row.
@@ -58,8 +59,7 @@ def slug(text: str) -> str:
 def template_csv() -> str:
     """A CSV template: the schema's columns, a few nutrient columns and one example row."""
     header = list(column_names()) + [k for k in TEMPLATE_EXAMPLE if k not in column_names()]
-    frame = pd.DataFrame([{col: TEMPLATE_EXAMPLE.get(col, "") for col in header}])
-    return str(frame.to_csv(index=False))
+    return csv_text(header, [[TEMPLATE_EXAMPLE.get(col, "") for col in header]])
 
 
 def reference_row(

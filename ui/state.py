@@ -41,7 +41,8 @@ from planner.optimize import plan_week
 from planner.profile import demo_profile, profile_from_dict
 from planner.request import LockedItem, PlanRequest
 from planner.store import Store
-from planner.weekly import user_foods
+from planner.textfmt import md_escape
+from planner.weekly import Skipped, user_food_table, user_foods
 
 K_REQUEST = "request"
 K_PLANNED = "planned"
@@ -122,7 +123,7 @@ def show_notice() -> None:
     """Show (once) the message queued by :func:`notify`."""
     message = st.session_state.pop(K_NOTICE, None)
     if message:
-        st.success(message, icon=":material/check_circle:")
+        st.success(md_escape(message), icon=":material/check_circle:")
 
 
 # --- request ↔ PlanRequest ------------------------------------------------------------------
@@ -198,6 +199,12 @@ def food_table(snapshot: str) -> pd.DataFrame:
 def current_foods() -> pd.DataFrame:
     """The person's food table as it is in the store now (cached)."""
     return food_table(foods_snapshot())
+
+
+def skipped_records() -> list[Skipped]:
+    """Saved foods and prices that no longer fit the food tables (left out of every plan)."""
+    with open_store() as store:
+        return user_food_table(store)[1]
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
