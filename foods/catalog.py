@@ -27,9 +27,11 @@ from foods.errors import FoodTableError
 from foods.reference import DATA_DIR, load_reference, nutrient_keys
 from foods.schema import (
     COLUMN_VOCABULARY,
+    FOOD_ID_RULE,
     Column,
     coerce,
     column_names,
+    is_food_id,
     line_label,
     schema,
     vocabulary,
@@ -48,7 +50,6 @@ REQUIRED_OWN_NUTRIENTS = ("energy_kcal", "protein_g", "fat_g", "carbohydrate_g")
 #: Values a user row repeats from the reference must agree within this relative tolerance.
 REFERENCE_MATCH_SHARE = 0.01
 
-SLUG = re.compile(r"^[a-z0-9_]{1,60}$")
 NDB = re.compile(r"^\d{5}$")
 
 Rule = Callable[[pd.DataFrame], list[str]]
@@ -105,8 +106,8 @@ def check_unique_ids(frame: pd.DataFrame) -> list[str]:
 
 def check_id_format(frame: pd.DataFrame) -> list[str]:
     """``food_id`` is a slug: 1–60 lower-case letters, digits and underscores."""
-    bad = frame["food_id"].map(lambda v: v != "" and not SLUG.match(v))
-    return _rows(frame, bad, lambda r: "use lower-case letters, digits and '_' (max 60)")
+    bad = frame["food_id"].map(lambda v: v != "" and not is_food_id(v))
+    return _rows(frame, bad, lambda r: f"use {FOOD_ID_RULE}")
 
 
 def check_ndb_in_reference(frame: pd.DataFrame) -> list[str]:

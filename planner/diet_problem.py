@@ -8,6 +8,7 @@ Stigler's published optimum ($0.10866228 per day).
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 from dataclasses import dataclass
@@ -18,6 +19,12 @@ import pulp
 
 from foods.errors import UserError
 from planner.solve import SolverOutcome, SolverSettings, solve_problem
+
+#: Largest cost, amount or bound accepted: solvers treat numbers near 1e20 as infinite, so a
+#: bound of 1e300 would silently mean "no bound" or break the solve.
+MAX_VALUE = 1e15
+#: Where solvers start to read a bound as infinite.
+SOLVER_INFINITY = 1e20
 
 
 class DietProblemError(UserError):
@@ -33,15 +40,17 @@ class DietResult:
     amounts: dict[str, float]
     solver: str
     seconds: float
+    message: str = ""
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready ``{status, objective, amounts, solver, seconds}``."""
+        """JSON-ready ``{status, objective, amounts, solver, seconds, message}``."""
         return {
             "status": self.status,
             "objective": self.objective,
             "amounts": self.amounts,
             "solver": self.solver,
             "seconds": round(self.seconds, 4),
+            "message": self.message,
         }
 
 
@@ -54,14 +63,25 @@ def _read(path: Path | str, what: str) -> pd.DataFrame:
     if not text.strip():
         raise DietProblemError(f"{name}: the file is empty; it needs a header row and data rows")
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    except csv.Error as exc:
         raise DietProblemError(f"{name}: not a readable CSV ({exc})") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    header = [c.strip() for c in rows[0]]
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise DietProblemError(
+                f"{name} line {line}: {len(row)} fields but the header has {len(header)}; "
+                "give every row one value per column (quote text that contains a comma)"
+            )
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    if dupes:
+        raise DietProblemError(f"{name}: column(s) {', '.join(dupes)} appear twice; keep one")
+    return pd.DataFrame(rows[1:], columns=header, dtype=str)
 
 
-def _number(value: str, where: str, allow_blank: bool = False) -> float:
+def _number(value: str, where: str, allow_blank: bool = False, limit: float = 0.0) -> float:
+    """A finite number from a cell; above ``limit`` (default :data:`MAX_VALUE`) is refused."""
+    limit = limit or MAX_VALUE
     text = value.strip()
     if text == "" and allow_blank:
         return math.nan
@@ -71,6 +91,11 @@ def _number(value: str, where: str, allow_blank: bool = False) -> float:
         raise DietProblemError(f"{where}: {value!r} is not a number") from None
     if math.isnan(number) or math.isinf(number):
         raise DietProblemError(f"{where}: {value!r} is not a finite number")
+    if abs(number) > limit:
+        raise DietProblemError(
+            f"{where}: {value!r} is beyond {limit:g}, more than any solver can hold "
+            "exactly; use the amount per unit of food in ordinary units"
+        )
     return number
 
 
@@ -139,8 +164,8 @@ def read_requirements(path: Path | str, foods: pd.DataFrame) -> pd.DataFrame:
                 f"{where}: nutrient {nutrient!r} is not a column of the foods file "
                 f"(columns: {', '.join(known)})"
             )
-        lo = _number(row["min"], f"{where}, min", allow_blank=True)
-        hi = _number(row["max"], f"{where}, max", allow_blank=True)
+        lo = _number(row["min"], f"{where}, min", allow_blank=True, limit=math.inf)
+        hi = _number(row["max"], f"{where}, max", allow_blank=True, limit=math.inf)
         if math.isnan(lo) and math.isnan(hi):
             raise DietProblemError(f"{where}: {nutrient} has neither min nor max; give one")
         if not math.isnan(lo) and not math.isnan(hi) and lo > hi:
@@ -193,6 +218,18 @@ def solve_diet(
 ) -> DietResult:
     """Solve the diet problem; amounts are units of each food (only foods with amount > 0)."""
     settings = settings or SolverSettings(gap_rel=1e-6, mip=not continuous, time_limit_s=60)
+    beyond = requirements[requirements["min"] >= SOLVER_INFINITY]
+    if not beyond.empty:  # a solver reads such a bound as "infinite": no diet can reach it
+        row = beyond.iloc[0]
+        return DietResult(
+            status="infeasible",
+            objective=None,
+            amounts={},
+            solver=settings.name,
+            seconds=0.0,
+            message=f"{row['nutrient']}: a minimum of {row['min']:g} cannot be reached by any "
+            "amount of these foods",
+        )
     problem, amounts = build_diet_model(foods, requirements, continuous)
     result = solve_problem(problem, settings)
     ok = result.outcome in (SolverOutcome.OPTIMAL, SolverOutcome.FEASIBLE)
@@ -207,4 +244,5 @@ def solve_diet(
         amounts=chosen,
         solver=result.solver,
         seconds=result.seconds,
+        message=result.message,
     )

@@ -809,7 +809,7 @@ def _assemble(
         constraints=sum(r.model.problem.numConstraints() for r in results),
         wall_seconds=wall_seconds,
     )
-    warnings = list(targets.warnings)
+    warnings = list(targets.warnings) + left_out_likes(request, foods)
     if failed:
         result = failed[0].found.result
         status = (
@@ -879,6 +879,20 @@ def _assemble(
         missing_data=MappingProxyType(missing),
         message=message,
     )
+
+
+def left_out_likes(request: PlanRequest, foods: pd.DataFrame) -> list[str]:
+    """A warning for each liked food the diet, allergies or exclusions leave out."""
+    liked = dict.fromkeys(request.profile.like_foods + request.like_foods)
+    allowed = set(candidate_foods(foods, request).index)
+    out = []
+    for food_id in liked:
+        if food_id in foods.index and food_id not in allowed:
+            name = foods.at[food_id, "name"]
+            out.append(
+                f"You like {name}, but your diet, allergies or exclusions leave it out of the plan."
+            )
+    return out
 
 
 def weekly_shortfall(

@@ -189,7 +189,7 @@ def _item_dict(item: PlanItem) -> dict[str, Any]:
         "ndb_no": item.ndb_no,
         "name": item.name,
         "servings": item.servings,
-        "grams": round(item.grams, 1),
+        "grams": round(item.grams, 4),  # totals recomputed from these agree within 0.1 %
         "household": item.household,
         "cost_usd": round(item.cost_usd, 2),
     }

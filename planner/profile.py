@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from foods.errors import UserError
+from foods.schema import is_food_id
 
 SEXES: tuple[str, ...] = ("female", "male")
 LIFE_STAGES: tuple[str, ...] = ("pregnant", "lactating")
@@ -91,7 +92,6 @@ FIELDS: tuple[str, ...] = (
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("age", "sex", "weight_kg", "height_cm", "activity")
 
-_FOOD_ID = re.compile(r"[a-z0-9_]+")
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 
 
@@ -246,6 +246,8 @@ def load_profile(path: str | os.PathLike[str]) -> Profile:
         column), is not an object of fields at the top level, or breaks a field rule.
     """
     file = Path(path)
+    if file.is_dir():
+        raise ProfileError(f"{file} is a folder, not a profile file; give the .json or .toml file")
     parsers: dict[str, Callable[[str, Path], Any]] = {".json": _parse_json, ".toml": _parse_toml}
     suffix = file.suffix.lower()
     if suffix not in parsers:
@@ -284,7 +286,7 @@ def demo_profile() -> Profile:
 def _read_text(file: Path) -> str:
     """Return the file's UTF-8 text, turning OS errors into :class:`ProfileError`."""
     try:
-        return file.read_text(encoding="utf-8")
+        return file.read_text(encoding="utf-8-sig")  # a byte-order mark is not an error
     except FileNotFoundError:
         raise ProfileError(f"profile file not found: {file}; check the path") from None
     except IsADirectoryError:
@@ -317,6 +319,8 @@ def _parse_json(text: str, file: Path) -> Any:
             "fix the file there",
             source=str(file),
         ) from None
+    except (RecursionError, ValueError) as exc:  # nesting, or an integer of 4,300+ digits
+        raise ProfileError(_unreadable(exc), source=str(file)) from None
     if duplicates:
         raise ProfileError(
             [f"{key}: the field is given more than once; keep one" for key in duplicates],
@@ -329,6 +333,8 @@ def _parse_toml(text: str, file: Path) -> Any:
     """Parse TOML, reporting syntax errors with their line and column."""
     try:
         return tomllib.loads(text)
+    except (RecursionError, OverflowError) as exc:
+        raise ProfileError(_unreadable(exc), source=str(file)) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _TOML_POSITION.search(message)
@@ -341,6 +347,16 @@ def _parse_toml(text: str, file: Path) -> Any:
         raise ProfileError(
             f"TOML syntax error at {where}: {message}; fix the file there", source=str(file)
         ) from None
+
+
+def _unreadable(exc: BaseException) -> str:
+    """The message for a file that parses only with absurd nesting or numbers."""
+    if isinstance(exc, RecursionError):
+        return "the file is nested too deeply to be a profile; a profile is one flat object"
+    return (
+        "the file holds a number far too long to be a profile value; a profile needs "
+        "ordinary numbers such as 45 or 68.5"
+    )
 
 
 # --- field checks -----------------------------------------------------------------------------
@@ -392,11 +408,16 @@ class _Problem:
 
 
 def _show(value: Any) -> str:
-    """Show a value the way the person wrote it (JSON spelling where possible)."""
+    """Show a value the way the person wrote it (JSON spelling where possible; a huge
+    number as its digit count, a long text shortened)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**15:
+        digits = len(str(abs(value))) if abs(value) < 10**4000 else "thousands of"
+        return f"a number with {digits} digits"
     try:
-        return json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        return repr(value)
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _type_name(value: Any) -> str:
@@ -431,10 +452,10 @@ def _number(
         return _Problem(f"{name}: {_show(value)} is not a number; {fix}")
     if not isinstance(value, int | float):
         return _Problem(f"{name}: expected a number, got {_type_name(value)}; {fix}")
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return _Problem(f"{name}: {value} is not a finite number; {fix}")
-    if not low <= value <= high:
-        return _Problem(f"{name}: {value:g} is outside {low:g}–{high:g}; {fix}")
+    if not low <= value <= high:  # exact for integers of any size (no float overflow)
+        return _Problem(f"{name}: {_show(value)} is outside {low:g}–{high:g}; {fix}")
     return value
 
 
@@ -450,7 +471,7 @@ def _check_age(name: str, value: Any) -> float | _Problem:
     result = _number(name, value, low, high, "the age in years", "45")
     if not isinstance(result, _Problem) or isinstance(value, bool):
         return result
-    if isinstance(value, int | float) and value < low:
+    if isinstance(value, int | float) and value < low and value > -(10**15):
         return _Problem(
             f"{name}: {value:g} is below {low}; this planner covers ages {low}–{high} because the "
             "DRI tables it uses start at 14 (for a child, ask a paediatric dietitian)"
@@ -565,7 +586,7 @@ def _check_food_ids(name: str, value: Any) -> tuple[str, ...] | _Problem:
     items = _string_list(name, value, '["banana", "lentils_boiled"]')
     if isinstance(items, _Problem):
         return items
-    bad = [item for item in items if not _FOOD_ID.fullmatch(item)]
+    bad = [item for item in items if not is_food_id(item)]
     if bad:
         shown = ", ".join(_show(item) for item in bad)
         return _Problem(

@@ -263,6 +263,16 @@ def solve_problem(
     start = time.perf_counter()
     try:
         problem.solve(solver)
+    except (IndexError, KeyError) as exc:  # PuLP could not read an answer HiGHS did not give
+        return SolveResult(
+            SolverOutcome.ERROR,
+            name,
+            time.perf_counter() - start,
+            None,
+            None,
+            f"the {name} solver gave no readable answer ({type(exc).__name__}); check the "
+            "bounds for values near 1e20, which solvers treat as infinite",
+        )
     except pulp.PulpSolverError as exc:
         return SolveResult(
             SolverOutcome.ERROR,

@@ -40,6 +40,7 @@ from types import TracebackType
 from typing import Any
 
 from foods.errors import UserError
+from foods.schema import FOOD_ID_RULE, is_food_id
 
 __all__ = [
     "DB_FILENAME",
@@ -67,7 +68,6 @@ APPLICATION_ID = 0x43524D50
 BUSY_TIMEOUT_MS = 5000
 
 _PROFILE_NAME_RE = re.compile(r"[\w\- ]{1,60}")
-_FOOD_ID_RE = re.compile(r"[a-z0-9][a-z0-9_]{0,79}")
 _SOURCE_RE = re.compile(r"[a-z0-9_\-]{1,40}")
 
 
@@ -162,11 +162,26 @@ _V2_PLAN_INDEX: tuple[str, ...] = (
     "CREATE INDEX plans_by_profile_week ON plans (profile_name, week_start, id)",
 )
 
+#: One plan per saved profile and week: older duplicates (saved before this rule) are dropped,
+#: keeping the newest, and saving the same week again replaces the plan in place.
+_V3_ONE_PLAN_PER_WEEK: tuple[str, ...] = (
+    """
+    DELETE FROM plans WHERE profile_name IS NOT NULL AND week_start IS NOT NULL
+        AND id NOT IN (SELECT max(id) FROM plans WHERE profile_name IS NOT NULL
+                       AND week_start IS NOT NULL GROUP BY profile_name, week_start)
+    """,
+    """
+    CREATE UNIQUE INDEX plans_one_per_week ON plans (profile_name, week_start)
+        WHERE profile_name IS NOT NULL AND week_start IS NOT NULL
+    """,
+)
+
 #: Ordered migrations; ``MIGRATIONS[i]`` takes a file from ``user_version`` i to i + 1.
 #: Append only: never edit a released step, add a new one.
 MIGRATIONS: tuple[Migration, ...] = (
     _V1_TABLES,  # 1: profiles, plans, custom_foods, price_overrides; application_id
     _V2_PLAN_INDEX,  # 2: index for latest_plan / list_plans by profile
+    _V3_ONE_PLAN_PER_WEEK,  # 3: one plan per (profile, week); saving again replaces it
 )
 
 #: Schema version this code writes and understands.
@@ -352,6 +367,9 @@ class Store:
             database or is damaged, or it comes from a newer version of the program.
         """
         directory = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+        path = directory / DB_FILENAME
+        if path.is_file() and not os.access(directory, os.W_OK):
+            return cls._open_read_only(path)
         try:
             directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -364,7 +382,6 @@ class Store:
                 f"data directory {directory} is not a directory; "
                 f"set {DATA_DIR_ENV} to a writable directory"
             )
-        path = directory / DB_FILENAME
         try:
             conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as exc:
@@ -374,6 +391,25 @@ class Store:
         except BaseException:
             conn.close()
             raise
+        return cls(conn, path)
+
+    @classmethod
+    def _open_read_only(cls, path: Path) -> Store:
+        """Open a store whose folder cannot be written (a read-only disk or share): everything
+        can be read; a write fails with a message saying the folder is read-only."""
+        uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
+        try:
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+            version = _user_version(conn)
+        except sqlite3.Error as exc:
+            raise StoreError(_open_failure(path, exc)) from exc
+        if version != SCHEMA_VERSION:
+            conn.close()
+            raise StoreError(
+                f"{path} is read-only and needs an upgrade to this cramp-planner's format "
+                f"(version {version} → {SCHEMA_VERSION}); make {path.parent} writable once, "
+                f"or set {DATA_DIR_ENV} to a writable directory"
+            )
         return cls(conn, path)
 
     @property
@@ -556,7 +592,10 @@ class Store:
         profile_name: str | None = None,
         week_start: date | None = None,
     ) -> int:
-        """Save a plan and the request that produced it; return the new plan id.
+        """Save a plan and the request that produced it; return its id.
+
+        A plan for a saved profile and a week replaces that profile's plan for the week (same
+        id, new contents and time): a week is never saved twice.
 
         Parameters
         ----------
@@ -595,16 +634,21 @@ class Store:
                 "SELECT 1 FROM profiles WHERE name = ?", (profile_name,)
             ):
                 raise StoreError("profile_name: " + self._missing_profile_message(profile_name))
-            cursor = self._write(
+            row = self._write(
                 """
                 INSERT INTO plans
                     (profile_name, week_start, request_json, plan_json, status, created_at)
                 VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (profile_name, week_start)
+                    WHERE profile_name IS NOT NULL AND week_start IS NOT NULL
+                DO UPDATE SET request_json = excluded.request_json,
+                    plan_json = excluded.plan_json, status = excluded.status,
+                    created_at = excluded.created_at
+                RETURNING id
                 """,
                 (profile_name, week, request_text, plan_text, status, _now_iso()),
-            )
-        assert cursor.lastrowid is not None
-        return int(cursor.lastrowid)
+            ).fetchone()
+        return int(row[0])
 
     def get_plan(self, plan_id: int) -> SavedPlan:
         """Return the saved plan with id ``plan_id``.
@@ -736,7 +780,7 @@ class Store:
         StoreError
             When no custom food has that id.
         """
-        _check_food_id(food_id)
+        _check_stored_id(food_id)  # any saved id, even one the rules no longer accept
         with self.transaction():
             if self._write("DELETE FROM custom_foods WHERE food_id = ?", (food_id,)).rowcount:
                 return
@@ -797,7 +841,7 @@ class Store:
 
     def clear_price_override(self, food_id: str) -> bool:
         """Remove a price override; return whether there was one (clearing is idempotent)."""
-        _check_food_id(food_id)
+        _check_stored_id(food_id)
         cursor = self._write("DELETE FROM price_overrides WHERE food_id = ?", (food_id,))
         return cursor.rowcount > 0
 
@@ -889,11 +933,15 @@ def _check_profile_name(name: object) -> None:
 
 
 def _check_food_id(food_id: object) -> None:
-    if not isinstance(food_id, str) or not _FOOD_ID_RE.fullmatch(food_id):
-        raise StoreError(
-            f"food_id: {food_id!r} is not valid; use lower-case letters, digits and "
-            "underscores (e.g. banana_raw), at most 80 characters"
-        )
+    if not is_food_id(food_id):
+        raise StoreError(f"food_id: {food_id!r} is not valid; use {FOOD_ID_RULE}")
+
+
+def _check_stored_id(food_id: object) -> None:
+    """An id to remove: any text a record could have been saved under (so a record saved
+    before the id rule tightened can still be removed)."""
+    if not isinstance(food_id, str) or not 0 < len(food_id) <= 200:
+        raise StoreError(f"food_id: {food_id!r} is not an id; copy it from `foods list`")
 
 
 def _as_mapping(value: object, what: str) -> Mapping[str, Any]:
@@ -947,4 +995,9 @@ def _week_text(week: object) -> str | None:
 
 
 def _parse_week(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
+    """The stored week, or None when there is none or it is not a real date (a file edited
+    outside cramp-planner must not lock anyone out of their plans)."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 
 from foods.catalog import build_food_table, load_catalog
+from foods.errors import UserError
+from foods.text import one_line
 from planner.optimize import plan_week
 from planner.plan import Plan
 from planner.profile import profile_from_dict
@@ -25,26 +27,78 @@ from planner.store import Store
 ROTATION_STRENGTH = 1.0
 
 
+@dataclass(frozen=True)
+class Skipped:
+    """A saved food or price that no longer fits the food tables and is left out.
+
+    ``kind`` is ``"custom_food"`` or ``"price"``; ``reason`` says why, ``command`` removes it.
+    """
+
+    kind: str
+    food_id: str
+    reason: str
+
+    @property
+    def command(self) -> str:
+        """The CLI command that removes the record."""
+        verb = "remove" if self.kind == "custom_food" else "clear-price"
+        return f"cramp-planner foods {verb} {self.food_id}"
+
+    def message(self) -> str:
+        """One line for a person: what is left out, why, and how to remove it."""
+        what = "your food" if self.kind == "custom_food" else "your price for"
+        return (
+            f"{what} {self.food_id!r} is left out: {self.reason}; remove it with `{self.command}`"
+        )
+
+
+def user_food_table(store: Store) -> tuple[pd.DataFrame, list[Skipped]]:
+    """The catalogue plus the store's custom foods, with the person's price overrides, and
+    the saved records that had to be left out (never fatal: one bad record must not lock a
+    person out of planning)."""
+    catalog = load_catalog()
+    skipped: list[Skipped] = []
+    extra = []
+    for row in store.list_custom_foods():
+        food_id = str(row.get("food_id", ""))
+        if food_id in catalog.index:
+            reason = "the catalogue now has a food with this id; add yours again under a new id"
+            skipped.append(Skipped("custom_food", food_id, reason))
+            continue
+        try:
+            extra.append(build_food_table(pd.DataFrame([row]), food_id, origin="custom"))
+        except UserError as exc:
+            skipped.append(Skipped("custom_food", food_id, one_line(exc)))
+    known = set(catalog.index).union(*(set(t.index) for t in extra))
+    prices = {}
+    for food_id, price in store.price_overrides().items():
+        if food_id in known:
+            prices[food_id] = price
+        else:
+            skipped.append(Skipped("price", food_id, "no food has this id any more"))
+    return load_catalog(extra, prices), skipped
+
+
 def user_foods(store: Store | None) -> pd.DataFrame:
-    """The catalogue plus the store's custom foods, with the person's price overrides."""
+    """The catalogue plus the store's usable custom foods and prices (see
+    :func:`user_food_table` for what is left out)."""
     if store is None:
         return load_catalog()
-    rows = store.list_custom_foods()
-    extra = []
-    if rows:
-        frame = pd.DataFrame(rows)
-        extra.append(build_food_table(frame, "saved custom foods", origin="custom"))
-    return load_catalog(extra, store.price_overrides())
+    return user_food_table(store)[0]
 
 
-def existing_user_foods() -> pd.DataFrame:
-    """The catalogue plus the local store's foods and prices, if a store exists (never creates)."""
+def existing_user_foods(notes: list[str] | None = None) -> pd.DataFrame:
+    """The catalogue plus the local store's foods and prices, if a store exists (never creates
+    one). Messages about saved records that are left out are appended to ``notes``."""
     from planner.store import DB_FILENAME, default_data_dir
 
     if not (default_data_dir() / DB_FILENAME).exists():
         return load_catalog()
     with Store.open() as store:
-        return user_foods(store)
+        table, skipped = user_food_table(store)
+    if notes is not None:
+        notes.extend(s.message() for s in skipped)
+    return table
 
 
 def week_start(day: dt.date) -> dt.date:
@@ -53,12 +107,19 @@ def week_start(day: dt.date) -> dt.date:
 
 
 def foods_of(plan: Mapping[str, Any]) -> set[str]:
-    """The food ids eaten anywhere in a plan JSON."""
+    """The food ids eaten anywhere in a plan JSON (parts that are not in the plan shape, as in
+    a record edited outside cramp-planner, are ignored)."""
+
+    def items(value: object, key: str) -> list[Mapping[str, Any]]:
+        found = value.get(key) if isinstance(value, Mapping) else None
+        return [v for v in found if isinstance(v, Mapping)] if isinstance(found, list) else []
+
     return {
         item["food_id"]
-        for day in plan.get("days", [])
-        for meal in day.get("meals", [])
-        for item in meal.get("items", [])
+        for day in items(plan, "days")
+        for meal in items(day, "meals")
+        for item in items(meal, "items")
+        if isinstance(item.get("food_id"), str)
     }
 
 
