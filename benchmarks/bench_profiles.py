@@ -1,141 +1,156 @@
-"""Profile spread: 1-day and 7-day plan times for 16 different people, printed as a table.
+"""Profile spread: quality, cost and time of a week of dishes for 16 people, and the time of
+a week for many random people.
 
-``bench_solver.py`` times the demo woman in detail; this script checks that a change to
-the search helps people in general rather than the one profile it was looked at with.
-Sixteen profiles: eight ("tuning") were used while choosing the search's settings, eight
-("held out") were not, so a change can be judged on people it was not fitted to.
+For each profile of :mod:`profiles` (eight "tuning" people looked at while choosing the
+weights, eight "held out"), one 7-day plan is scored by :func:`quality.plan_quality`: the
+HEI-2020 (week and worst day), the days meeting the Dietary Guidelines amounts of
+vegetables, fruit, dairy and whole grains, the share of refined grains, distinct dishes,
+cost a day beside the USDA Thrifty Food Plan for the person's age and sex (February 2023),
+nutrient and food-group shortfalls, and the defects issue 13 counted. The 7-day time is the
+median of ``--runs`` runs (after a warm-up). ``--random N`` plans a week for N random valid
+profiles (seeded) and reports the median, 95th percentile and maximum time.
 
-Usage: ``python benchmarks/bench_profiles.py [--runs 3] [--days 1 7]``. Prints, per profile
-and plan length, the median wall-clock seconds, the certified gap and the plan's status,
-then the sum of the medians for each group. Nothing is written; paste the table into
-``docs/benchmarks.md`` with the machine line from ``bench_solver.py``.
+Usage: ``python benchmarks/bench_profiles.py [--runs 3] [--random 300] [--no-write]``.
+Writes its tables into ``docs/benchmarks.md`` (between ``<!-- profiles -->`` markers).
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import statistics
 import sys
+import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_solver import machine, median_of, plan_case  # noqa: E402
+from bench_solver import machine, write_section  # noqa: E402
+from profiles import HELD_OUT, TUNING, random_profiles  # noqa: E402
+from quality import MET_GROUPS, groups_table, plan_quality  # noqa: E402
 
 from foods.catalog import load_catalog  # noqa: E402
-from planner.profile import Profile, demo_profile  # noqa: E402
+from planner.optimiser.week import plan_week  # noqa: E402
+from planner.profile import Profile  # noqa: E402
+from planner.request import PlanRequest  # noqa: E402
+from planner.thrifty import AS_OF, thrifty_usd_per_day  # noqa: E402
 
-DEMO = demo_profile()
-#: Used while the support rule's share and node limit were chosen.
-TUNING: dict[str, Profile] = {
-    "demo woman 45": DEMO,
-    "demo, vegetarian": dataclasses.replace(DEMO, diet="vegetarian"),
-    "demo, vegan": dataclasses.replace(DEMO, diet="vegan"),
-    "woman 75, inactive": Profile(
-        age=75, sex="female", weight_kg=60, height_cm=158, activity="inactive"
-    ),
-    "man 30, active": Profile(age=30, sex="male", weight_kg=82, height_cm=180, activity="active"),
-    "man 68, kidney disease": Profile(
-        age=68, sex="male", weight_kg=78, height_cm=175, activity="low_active", kidney_disease=True
-    ),
-    "demo, pescatarian, milk allergy": dataclasses.replace(
-        DEMO, diet="pescatarian", allergies=("milk",)
-    ),
-    "boy 16, very active": Profile(
-        age=16, sex="male", weight_kg=65, height_cm=175, activity="very_active"
-    ),
-}
-#: Never looked at while choosing settings.
-HELD_OUT: dict[str, Profile] = {
-    "pregnant 29, active": Profile(
-        age=29,
-        sex="female",
-        life_stage="pregnant",
-        weight_kg=70,
-        height_cm=168,
-        activity="active",
-    ),
-    "lactating 33, vegetarian": Profile(
-        age=33,
-        sex="female",
-        life_stage="lactating",
-        weight_kg=64,
-        height_cm=162,
-        activity="low_active",
-        diet="vegetarian",
-    ),
-    "man 81, inactive": Profile(
-        age=81, sex="male", weight_kg=70, height_cm=170, activity="inactive"
-    ),
-    "man 40, vegan, soy allergy": Profile(
-        age=40,
-        sex="male",
-        weight_kg=90,
-        height_cm=185,
-        activity="low_active",
-        diet="vegan",
-        allergies=("soy",),
-    ),
-    "woman 52, three liked foods": Profile(
-        age=52,
-        sex="female",
-        weight_kg=75,
-        height_cm=160,
-        activity="low_active",
-        like_foods=("banana_raw", "yogurt_plain_lowfat", "spinach_cooked"),
-    ),
-    "man 25, $4 a day": Profile(
-        age=25,
-        sex="male",
-        weight_kg=72,
-        height_cm=178,
-        activity="very_active",
-        budget_usd_per_day=4.0,
-    ),
-    "woman 60, K-raising medicine, fish allergy": Profile(
-        age=60,
-        sex="female",
-        weight_kg=80,
-        height_cm=163,
-        activity="low_active",
-        potassium_raising_medication=True,
-        allergies=("fish",),
-    ),
-    "girl 15, nut allergies": Profile(
-        age=15,
-        sex="female",
-        weight_kg=50,
-        height_cm=160,
-        activity="active",
-        allergies=("peanuts", "tree_nuts"),
-    ),
-}
+SHORT_NAMES = {"vegetables": "veg", "fruits": "fruit", "dairy": "dairy", "grain_whole": "WG"}
+
+
+def timed_plan(profile: Profile, foods: Any, days: int = 7) -> tuple[dict[str, Any], float]:
+    """One plan (as JSON) and its wall-clock seconds."""
+    start = time.perf_counter()
+    plan = plan_week(PlanRequest(profile=profile, days=days), foods)
+    return plan.to_dict(), time.perf_counter() - start
+
+
+def profile_rows(runs: int, foods: Any) -> tuple[list[str], list[dict[str, Any]]]:
+    """A Markdown row per profile and the quality of each plan."""
+    groups = groups_table(foods)
+    lines, scores = [], []
+    for group, profiles in (("tuning", TUNING), ("held out", HELD_OUT)):
+        for name, profile in profiles.items():
+            timed_plan(profile, foods)  # warm-up: caches are not what is measured
+            times: list[float] = []
+            plan: dict[str, Any] = {}
+            for _ in range(runs):
+                plan, seconds = timed_plan(profile, foods)
+                times.append(seconds)
+            q = plan_quality(plan, foods, groups) | {
+                "name": name,
+                "time_s": statistics.median(times),
+            }
+            q["tfp_day"] = thrifty_usd_per_day(profile)
+            q["gap"] = plan["solver"]["gap"]
+            q["status"] = plan["status"]
+            scores.append(q)
+            met = " ".join(f"{SHORT_NAMES[g]} {q['met'][g]}" for g in MET_GROUPS)
+            lines.append(
+                f"| {group} | {name} | {q['hei']:.1f} | {q['hei_min_day']:.1f} | {met} | "
+                f"{100 * q['refined_share']:.0f} % | {q['distinct_dishes']} | "
+                f"${q['cost_day']:.2f} | ${q['tfp_day']:.2f} | {q['nutrient_shortfalls']} / "
+                f"{q['group_shortfalls']} | {q['status']} | {q['time_s']:.2f} | "
+                f"{100 * (q['gap'] or 0):.2f} % |"
+            )
+            print(lines[-1], flush=True)
+    return lines, scores
+
+
+def summary(scores: list[dict[str, Any]]) -> list[str]:
+    """Means, minimums and the defect counts over all profiles."""
+    hei = [s["hei"] for s in scores]
+    over = [s["name"] for s in scores if s["cost_day"] > s["tfp_day"] + 1e-9]
+    defects: Counter = Counter()
+    for s in scores:
+        defects += s["defects"]
+    days = sum(s["days"] for s in scores)
+    worst_day = min(s["hei_min_day"] for s in scores)
+    in_band = sum(sum(0.9 <= r <= 1.1 for r in s["energy_ratio"]) for s in scores)
+    met = ", ".join(f"{g} {sum(s['met'][g] for s in scores)}" for g in MET_GROUPS)
+    counted = ", ".join(f"{k} {v}" for k, v in sorted(defects.items())) or "none"
+    lines = [
+        f"- HEI-2020 over the {len(scores)} profiles: mean **{statistics.mean(hei):.1f}**, "
+        f"lowest **{min(hei):.1f}**; lowest single day {worst_day:.1f}.",
+        f"- Profiles costing more than their Thrifty Food Plan figure ({AS_OF}): "
+        f"{', '.join(over) if over else 'none'}.",
+        f"- Days (of {days}) meeting the pattern amount: {met}.",
+        f"- Energy within ±10 % of the EER on {in_band} of {days} days.",
+        f"- Defects counted (issue 13's list): {counted}.",
+    ]
+    return lines
+
+
+def random_times(count: int, foods: Any) -> str:
+    """Median, 95th percentile and maximum seconds of a week for ``count`` random people."""
+    times: list[float] = []
+    statuses: Counter[str] = Counter()
+    for profile in random_profiles(count):
+        plan, seconds = timed_plan(profile, foods)
+        times.append(seconds)
+        statuses[plan["status"]] += 1
+    times.sort()
+    p95 = times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
+    return (
+        f"{count} random valid profiles (seed 7), one 7-day plan each: median "
+        f"{statistics.median(times):.2f} s, 95th percentile **{p95:.2f} s**, max "
+        f"{times[-1]:.2f} s; statuses {dict(statuses)}."
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per case (median)")
-    parser.add_argument("--days", type=int, nargs="+", default=[1, 7], help="plan lengths")
+    parser.add_argument("--runs", type=int, default=3, help="runs per profile (median)")
+    parser.add_argument("--random", type=int, default=0, help="random profiles to time")
+    parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     foods = load_catalog()
-    print(f"Machine: {machine()}; medians of {args.runs} runs\n")
-    header = " | ".join(f"{d} day{'s' if d > 1 else ''} s, gap, status" for d in args.days)
-    print(f"| group | profile | {header} |")
-    print("|---|---|" + "---|" * len(args.days))
-    sums: dict[tuple[str, int], float] = {}
-    for group, profiles in (("tuning", TUNING), ("held out", HELD_OUT)):
-        for name, profile in profiles.items():
-            cells = []
-            for days in args.days:
-                case = plan_case(days, "highs", foods, profile=profile)
-                case()  # warm-up: imports and caches are not what is measured
-                row = median_of(args.runs, case)
-                sums[(group, days)] = sums.get((group, days), 0.0) + row["total_s"]
-                cells.append(f"{row['total_s']:.3f}, {row['gap'] * 100:.2f} %, {row['status']}")
-            print(f"| {group} | {name} | " + " | ".join(cells) + " |", flush=True)
-    for group in ("tuning", "held out"):
-        total = " | ".join(f"**{sums[(group, d)]:.2f}**" for d in args.days)
-        print(f"| {group} | sum of medians | {total} |")
+    print(f"Machine: {machine()}\n")
+    header = [
+        "| group | profile | HEI week | HEI worst day | days meeting (of 7) | refined grains "
+        "| dishes | cost/day | Thrifty Food Plan/day | short: nutrients / groups | status "
+        "| 7 days s | gap |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    print("\n".join(header), flush=True)
+    lines, scores = profile_rows(args.runs, foods)
+    text = summary(scores)
+    print("\n" + "\n".join(text))
+    spread = random_times(args.random, foods) if args.random else ""
+    if spread:
+        print("\n" + spread)
+    if args.no_write:
+        return
+    body = (
+        f"Machine: {machine()}  \nDate: {time.strftime('%Y-%m-%d')}; 7-day plans, times are "
+        f"medians of {args.runs} runs (`python benchmarks/bench_profiles.py`).\n\n"
+        + "\n".join(header + lines)
+        + "\n\n"
+        + "\n".join(text)
+        + ("\n\n" + spread if spread else "")
+    )
+    print(f"\nwritten to {write_section('profiles', body)}")
 
 
 if __name__ == "__main__":

@@ -235,14 +235,17 @@ def check_nonnegative_nutrients(frame: pd.DataFrame) -> list[str]:
 
 
 def check_energy_consistency(frame: pd.DataFrame) -> list[str]:
-    """Energy agrees with 4/9/4/7 kcal per g of protein/fat/carbohydrate/alcohol."""
+    """A person's own energy value agrees with 4/9/4/7 kcal per g of protein/fat/carbohydrate/
+    alcohol (values joined from USDA SR24 are USDA's own and not second-guessed: spices and
+    baking powder use food-specific factors far from the general ones)."""
     alcohol = frame["alcohol_g"].fillna(0.0) if "alcohol_g" in frame else 0.0
     computed = (
         4 * frame["protein_g"] + 9 * frame["fat_g"] + 4 * frame["carbohydrate_g"] + 7 * alcohol
     )
     stated = frame["energy_kcal"]
     allowed = (ENERGY_TOLERANCE_SHARE * stated).clip(lower=ENERGY_TOLERANCE_KCAL)
-    mask = stated.notna() & computed.notna() & ((stated - computed).abs() > allowed)
+    own = frame["ndb_no"] == ""
+    mask = own & stated.notna() & computed.notna() & ((stated - computed).abs() > allowed)
     return _rows(
         frame,
         mask,
@@ -328,6 +331,7 @@ def build_food_table(raw: pd.DataFrame, source: str, origin: str = "catalog") ->
     raw = raw.reset_index(drop=True)
     typed = coerce(raw, source)
     _raise_if([(name, rule(typed)) for name, rule in ROW_RULES], source)
+    typed["role"] = typed["role"].replace("", "side")  # a person's own food is eaten as is
     joined = _join_nutrients(typed)
     _raise_if([(name, rule(joined)) for name, rule in NUTRIENT_RULES], source)
     joined["origin"] = origin

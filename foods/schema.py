@@ -101,6 +101,7 @@ COLUMN_VOCABULARY: dict[str, str] = {
     "allergens": "allergen",
     "category": "category",
     "aisle": "aisle",
+    "role": "role",
 }
 
 

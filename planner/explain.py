@@ -33,6 +33,8 @@ LABELS: dict[str, str] = {
     "carbohydrate_pct_energy": "carbohydrate share of energy",
     "caffeine_mg": "caffeine",
     "variety": "distinct foods",
+    "phosphorus_mg": "phosphorus",
+    "fluid_ml": "fluid",
 }
 
 
@@ -51,10 +53,16 @@ def unit_of(key: str) -> str:
 
 
 def blocker(food_id: str, row: pd.Series, request: PlanRequest) -> tuple[str | None, str | None]:
-    """What rules a food out here, and the one-click fix; ``(None, None)`` if allowed."""
+    """What rules a food out here, and the one-click fix; ``(None, None)`` if allowed.
+
+    An exclusion by plain name ("banana") rules out every food it names; the fix then names
+    the word to remove."""
+    from planner.optimiser.options import matches
+
     profile = request.profile
-    if food_id in set(profile.exclude_foods) | set(request.exclude_foods):
-        return "you excluded it", f"include {food_id}"
+    for term in (*profile.exclude_foods, *request.exclude_foods):
+        if matches(term, str(row["name"]), food_id):
+            return "you excluded it", f"include {term}"
     hits = sorted(set(profile.allergies).intersection(row["allergens"]))
     if hits:
         return f"allergy: {', '.join(hits)}", None
@@ -110,7 +118,15 @@ def _binding_limits(
     budget: float | None,
 ) -> list[str]:
     binding = []
-    for key in ("energy_kcal", "sodium_mg", "calcium_mg", "potassium_mg", "caffeine_mg"):
+    for key in (
+        "energy_kcal",
+        "sodium_mg",
+        "calcium_mg",
+        "potassium_mg",
+        "phosphorus_mg",
+        "protein_g",
+        "caffeine_mg",
+    ):
         hi = bounds.get(key, (None, None))[1]
         if hi is not None and totals.get(key, 0.0) >= 0.98 * hi:
             binding.append(f"the {label(key)} maximum ({hi:,.0f} {unit_of(key)})")
@@ -151,7 +167,10 @@ def reason_for(
     if limits:
         parts.append(f"more of them would break {' and '.join(limits)}")
     elif allowed:
-        parts.append("and they are already at their daily or weekly caps")
+        parts.append(
+            "the dishes that carry them do not fit the day's energy and other meals (a dish "
+            "appears at most twice a week)"
+        )
     if missing:
         parts.append(f"{len(missing)} chosen food(s) have no USDA value for {what}, counted as 0")
     profile = request.profile

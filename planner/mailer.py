@@ -4,11 +4,14 @@
 
     multipart/mixed
     ├── multipart/alternative
-    │   ├── text/plain   the week (Markdown text), coverage, shortfalls, safety notes, list
+    │   ├── text/plain   the week (Markdown text): dishes with ingredients and steps, water
+    │   │                to drink, HEI-2020, food groups, coverage, shortfalls, safety notes,
+    │   │                the shopping list
     │   └── text/html    the same, every string from the plan or the person escaped
     ├── text/csv         shopping-list.csv   (planner.shopping.to_csv)
-    ├── text/csv         plan.csv            (one row per food per meal)
-    └── text/calendar    plan.ics            (one event per meal, floating local time)
+    ├── text/csv         plan.csv            (one row per food per meal, with its dish)
+    └── text/calendar    plan.ics            (one event per meal, titled with its main dish,
+                                              floating local time)
 
 :func:`send_message` sends it through the server described by :class:`SmtpSettings`
 (``CRAMP_SMTP_*`` environment variables) with a timeout on every network step, and turns
@@ -40,9 +43,26 @@ from pathlib import Path
 from typing import Any
 
 from foods.errors import UserError
-from planner.explain import label
-from planner.report import coverage_rows, plan_markdown
-from planner.shopping import ShoppingList, buy_text
+from foods.text import one_line
+from planner.report import (
+    DishView,
+    MealView,
+    coverage_rows,
+    dish_meta,
+    food_names,
+    hei_rows,
+    hei_total,
+    line_text,
+    meal_view,
+    pattern_rows,
+    plan_markdown,
+    short_number,
+    shortfall_name,
+    split_shortfalls,
+    water_note,
+    water_text,
+)
+from planner.shopping import ShoppingList, ShoppingRow, buy_text, used_in_text
 from planner.shopping import to_csv as shopping_csv
 from planner.textfmt import csv_text
 
@@ -355,11 +375,14 @@ class SmtpSettings:
 # Attachments
 # --------------------------------------------------------------------------------------------
 
-#: Columns of :func:`plan_csv` (``date`` only when a week start is given).
+#: Columns of :func:`plan_csv` (``date`` only when a week start is given; ``dish_id`` and
+#: ``dish`` empty for a side food).
 PLAN_CSV_COLUMNS: tuple[str, ...] = (
     "day",
     "date",
     "slot",
+    "dish_id",
+    "dish",
     "food_id",
     "name",
     "servings",
@@ -375,26 +398,39 @@ def _day_date(week_of: dt.date, day: Any) -> dt.date | None:
 
 
 def plan_csv(plan: Mapping[str, Any], week_of: dt.date | None = None) -> str:
-    """One CSV row per food per meal: day, date, slot, food_id, name, servings, grams (g),
-    household measure. ``date`` (ISO) is empty without ``week_of`` (the date of day 1)."""
+    """One CSV row per food per meal: day, date, slot, dish_id and dish (the dish the food is
+    an ingredient of; empty for a side food), food_id, name, servings (the item's
+    ``servings``, or in plans of dishes its ``portion``), grams (g), household measure.
+    ``date`` (ISO) is empty without ``week_of`` (the date of day 1). Cells are made inert
+    (:func:`planner.textfmt.csv_text`)."""
     rows = []
-    for day in plan.get("days") or []:
+    for day in _mappings(plan.get("days")):
         when = _day_date(week_of, day.get("day")) if week_of else None
-        for meal in day.get("meals") or []:
-            for item in meal.get("items") or []:
+        for meal in _mappings(day.get("meals")):
+            dishes = {str(d.get("dish_id")): d.get("name") for d in _mappings(meal.get("dishes"))}
+            for item in _mappings(meal.get("items")):
+                dish_id = item.get("dish_id")
+                servings = item.get("servings", item.get("portion"))
                 rows.append(
                     [
                         day.get("day"),
                         when.isoformat() if when else "",
                         meal.get("slot"),
+                        "" if dish_id is None else dish_id,
+                        "" if dish_id is None else dishes.get(str(dish_id)) or "",
                         item.get("food_id"),
                         item.get("name"),
-                        _plain_number(item.get("servings")),
+                        _plain_number(servings),
                         _plain_number(item.get("grams")),
                         item.get("household"),
                     ]
                 )
     return csv_text(PLAN_CSV_COLUMNS, rows)
+
+
+def _mappings(value: Any) -> list[Mapping[str, Any]]:
+    """The objects of a JSON list (anything else: none)."""
+    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
 
 
 def _plain_number(value: Any) -> Any:
@@ -424,6 +460,30 @@ def _fold(line: str) -> list[str]:
     return out
 
 
+def _ics_dish(dish: DishView, heading: str) -> list[str]:
+    """A dish for an event's description: name, portion and time, ingredients, steps."""
+    meta = dish_meta(dish)
+    lines = [f"{heading}{dish.name}" + (f" {meta}" if meta else "")]
+    lines += [f"- {line_text(i)}" for i in dish.ingredients]
+    lines += [f"{n}. {step}" for n, step in enumerate(dish.steps, start=1)]
+    return lines
+
+
+def _ics_details(view: MealView) -> str:
+    """The description of a meal's event: each dish with ingredients and steps, then the side
+    foods (plain text; :func:`_ics_text` escapes it)."""
+    lines: list[str] = []
+    for dish in view.dishes:
+        if lines:
+            lines.append("")
+        lines += _ics_dish(dish, "" if dish is view.main else "Side: ")
+    if lines and view.sides:
+        lines.append("")
+    bullet = "+" if view.dishes else "-"
+    lines += [f"{bullet} {line_text(s)}" for s in view.sides]
+    return "\n".join(lines)
+
+
 def plan_ics(
     plan: Mapping[str, Any],
     week_of: dt.date,
@@ -433,7 +493,9 @@ def plan_ics(
 ) -> str:
     """An iCalendar file with one event per meal (CRLF line endings, folded lines).
 
-    Events use floating local time (the meal happens at 08:00 wherever the person is):
+    Each event is titled with the meal's main dish ("Lunch: Chana Masala"; without a dish, the
+    foods' names) and describes the dishes with their ingredients and steps, then the side
+    foods. Events use floating local time (the meal happens at 08:00 wherever the person is):
     breakfast 08:00, lunch 12:30, snack 15:30, dinner 18:30 (:data:`SLOT_TIMES`). Day 1 is
     ``week_of``. UIDs are stable for (scope, date, slot), so a re-sent week updates the events
     in a calendar instead of doubling them; pass the profile name as ``scope``.
@@ -447,21 +509,16 @@ def plan_ics(
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{_ics_text(f'Meals, week of {week_of.isoformat()}')}",
     ]
-    for day in plan.get("days") or []:
+    names = food_names(plan)
+    for day in _mappings(plan.get("days")):
         when = _day_date(week_of, day.get("day"))
         if when is None:
             continue
-        for meal in day.get("meals") or []:
-            slot = str(meal.get("slot", ""))
-            start_time, minutes = SLOT_TIMES.get(slot, (dt.time(12, 0), 30))
+        for meal in _mappings(day.get("meals")):
+            view = meal_view(meal, names)
+            start_time, minutes = SLOT_TIMES.get(view.slot, (dt.time(12, 0), 30))
             start = dt.datetime.combine(when, start_time)
-            items = meal.get("items") or []
-            names = ", ".join(str(i.get("name", "")) for i in items)
-            details = "\n".join(
-                f"{i.get('household', '')} {i.get('name', '')} ({_grams(i.get('grams'))})"
-                for i in items
-            )
-            key = f"{scope}|{when.isoformat()}|{slot}".encode()
+            key = f"{scope}|{when.isoformat()}|{view.slot}".encode()
             uid = hashlib.sha256(key).hexdigest()[:24]
             lines += [
                 "BEGIN:VEVENT",
@@ -469,8 +526,8 @@ def plan_ics(
                 f"DTSTAMP:{stamp}",
                 f"DTSTART:{start:%Y%m%dT%H%M%S}",
                 f"DURATION:PT{minutes}M",
-                f"SUMMARY:{_ics_text(f'{slot.capitalize()}: {names}')}",
-                f"DESCRIPTION:{_ics_text(details)}",
+                f"SUMMARY:{_ics_text(f'{view.slot.capitalize()}: {view.title()}')}",
+                f"DESCRIPTION:{_ics_text(_ics_details(view))}",
                 "TRANSP:TRANSPARENT",
                 "END:VEVENT",
             ]
@@ -499,10 +556,6 @@ def _num(value: float | None) -> str:
     return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
 
 
-def _grams(value: Any) -> str:
-    return f"{value:.0f} g" if isinstance(value, int | float) else "? g"
-
-
 def _day_heading(week_of: dt.date, day: Mapping[str, Any]) -> str:
     when = _day_date(week_of, day.get("day"))
     name = f"{when:%A} {when.day} {when:%B}" if when else f"Day {day.get('day')}"
@@ -513,8 +566,13 @@ def _shopping_lines(shopping: ShoppingList) -> list[str]:
     lines = []
     for aisle_label, rows in shopping.aisles():
         lines.append(f"{aisle_label}:")
-        lines += [f"  [ ] {buy_text(r)} — {r.name}" for r in rows]
+        lines += [f"  [ ] {buy_text(r)} — {r.name}{_for_text(r)}" for r in rows]
     return lines
+
+
+def _for_text(row: ShoppingRow) -> str:
+    used = used_in_text(row)
+    return f" (for {one_line(used)})" if used else ""
 
 
 def _without_footer(markdown: str) -> str:
@@ -532,8 +590,9 @@ def text_body(
     profile_label: str | None = None,
 ) -> str:
     """The plain-text part: dates of the days, the plan as Markdown text
-    (:func:`planner.report.plan_markdown`: meals, coverage, shortfalls, safety notes) and the
-    shopping list."""
+    (:func:`planner.report.plan_markdown`: dishes with ingredients and steps, water to drink,
+    HEI-2020, food groups, coverage, shortfalls, safety notes) and the shopping list (each
+    food with the dishes it is for)."""
     who = _clean_label(profile_label)
     days = plan.get("days") or []
     first, last = week_of, week_of + dt.timedelta(days=max(len(days), 1) - 1)
@@ -553,8 +612,8 @@ def text_body(
         *_shopping_lines(shopping),
         *[f"Note: {n}" for n in shopping.notes],
         "",
-        "Attached: shopping-list.csv (what to buy, by aisle), plan.csv (every meal) and "
-        "plan.ics (the meals for your calendar).",
+        "Attached: shopping-list.csv (what to buy, by aisle), plan.csv (every meal, with its "
+        "dish) and plan.ics (the meals for your calendar).",
         "",
         DISCLAIMER,
     ]
@@ -573,8 +632,104 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .short { color: #b71c1c; font-weight: 600; } .ok { color: #2e7d32; }
 .note { background: #fff8e1; padding: .5rem .75rem; border-left: 4px solid #f9a825; }
 .footer { color: #555; font-size: .85rem; margin-top: 2rem; }
+td p { margin: .2rem 0; } td ul, td ol { margin: .2rem 0 .4rem; padding-left: 1.3rem; }
 @media print { body { max-width: none; } h2 { break-after: avoid; } }
 """
+
+
+def _esc(value: object) -> str:
+    """HTML-escape a value from the plan or the person (:func:`html.escape`, quotes too)."""
+    return html.escape(str(value))
+
+
+def _dish_html(dish: DishView, main: bool) -> list[str]:
+    """A dish: name, portion and time; ingredients and numbered steps (a side dish shorter)."""
+    meta = dish_meta(dish)
+    head = f"<strong>{_esc(dish.name)}</strong>" + (f" <small>{_esc(meta)}</small>" if meta else "")
+    if not main:
+        parts = [f"<p><em>Side:</em> {head}"]
+        if dish.ingredients:
+            with_ = "; ".join(line_text(i, _esc) for i in dish.ingredients)
+            parts.append(f"<br><small>With {with_}.</small>")
+        if dish.steps:
+            parts.append(f"<br><small>How: {_esc(' '.join(dish.steps))}</small>")
+        return ["".join(parts) + "</p>"]
+    parts = [f"<p>{head}</p>"]
+    if dish.ingredients:
+        parts += ["<ul>", *[f"<li>{line_text(i, _esc)}</li>" for i in dish.ingredients], "</ul>"]
+    if dish.steps:
+        parts += ["<ol>", *[f"<li>{_esc(step)}</li>" for step in dish.steps], "</ol>"]
+    return parts
+
+
+def _meal_html(view: MealView) -> str:
+    """One table row: the slot, then its dishes and side foods."""
+    cell: list[str] = []
+    for dish in view.dishes:
+        cell += _dish_html(dish, main=dish is view.main)
+    if view.sides:
+        bullet = "+ " if view.dishes else ""
+        cell.append("<p>" + "<br>".join(f"{bullet}{line_text(s, _esc)}" for s in view.sides))
+        cell[-1] += "</p>"
+    slot = view.slot.capitalize()
+    return f'<tr><th style="width:7rem">{_esc(slot)}</th><td>{"".join(cell)}</td></tr>'
+
+
+def _day_html(day: Mapping[str, Any], week_of: dt.date, names: Mapping[str, str]) -> list[str]:
+    """A day: heading with the date and cost, its meals, water to drink and HEI-2020."""
+    cost = day.get("cost_usd")
+    price = f" — about ${cost:,.2f}" if isinstance(cost, int | float) else ""
+    parts = [f"<h2>{_esc(_day_heading(week_of, day) + price)}</h2>", "<table><tbody>"]
+    parts += [_meal_html(meal_view(meal, names)) for meal in _mappings(day.get("meals"))]
+    parts.append("</tbody></table>")
+    water, hei = water_text(day, _esc), day.get("hei2020")
+    if water:
+        parts.append(f"<p><strong>Water to drink:</strong> {water}.</p>")
+    if isinstance(hei, int | float) and not isinstance(hei, bool) and math.isfinite(hei):
+        parts.append(f"<p><strong>HEI-2020 of the day:</strong> {hei:.0f} of 100.</p>")
+    return parts
+
+
+def _pattern_html(plan: Mapping[str, Any]) -> list[str]:
+    rows = pattern_rows(plan)
+    if not rows:
+        return []
+    out = [
+        "<h2>Food groups vs the Dietary Guidelines pattern (daily average)</h2><table>",
+        '<thead><tr><th>Food group</th><th class="num">Planned</th><th class="num">Pattern</th>'
+        '<th class="num">%</th></tr></thead><tbody>',
+    ]
+    for r in rows:
+        pct = "" if r["percent"] is None else f"{r['percent']:.0f} %"
+        mark = ' class="short"' if r["percent"] is not None and r["percent"] < 95 else ""
+        out.append(
+            f"<tr><td>{_esc(r['label'])}</td>"
+            f'<td class="num">{_esc(_num(r["planned"]))} {_esc(r["unit"])}</td>'
+            f'<td class="num">{_esc(_num(r["target"]))} {_esc(r["unit"])}</td>'
+            f'<td class="num"><span{mark}>{_esc(pct)}</span></td></tr>'
+        )
+    return out + ["</tbody></table>"]
+
+
+def _hei_html(plan: Mapping[str, Any]) -> list[str]:
+    rows = hei_rows(plan)
+    if not rows:
+        return []
+    total = hei_total(plan)
+    out = ["<h2>Healthy Eating Index-2020</h2>"]
+    if total is not None:
+        out.append(f"<p><strong>{total:.0f} of 100</strong> for the week.</p>")
+    out.append(
+        '<table><thead><tr><th>Component</th><th class="num">Points</th><th>Amount</th></tr>'
+        "</thead><tbody>"
+    )
+    for r in rows:
+        points = f"{short_number(r['points'])} of {short_number(r['max'])}"
+        out.append(
+            f'<tr><td>{_esc(r["label"])}</td><td class="num">{_esc(points)}</td>'
+            f"<td>{_esc(short_number(r['amount']))} {_esc(r['unit'])}</td></tr>"
+        )
+    return out + ["</tbody></table>"]
 
 
 def _coverage_html(plan: Mapping[str, Any]) -> list[str]:
@@ -606,7 +761,8 @@ def _coverage_html(plan: Mapping[str, Any]) -> list[str]:
             f"<td>{mark}</td></tr>"
         )
     out.append("</tbody></table>")
-    return out
+    note = water_note(plan)
+    return out + ([f"<p><small>{esc(note)}</small></p>"] if note else [])
 
 
 def _shortfall_html(shortfall: Mapping[str, Any]) -> str:
@@ -619,11 +775,11 @@ def _shortfall_html(shortfall: Mapping[str, Any]) -> str:
     if isinstance(achieved, int | float) and isinstance(target, int | float):
         numbers = f": {_num(achieved)} of {_num(target)} {unit}."
     text = (
-        f"<li><strong>{esc(label(str(shortfall.get('nutrient', '?'))))}</strong> "
+        f"<li><strong>{esc(shortfall_name(shortfall))}</strong> "
         f"({esc(when)}){esc(numbers)} {esc(str(shortfall.get('reason') or ''))}"
     )
     sources = []
-    for source in shortfall.get("best_sources") or []:
+    for source in _mappings(shortfall.get("best_sources")):
         name = str(source.get("name") or source.get("food_id") or "?")
         blocked = source.get("blocked_by")
         sources.append(f"{name} (not used: {blocked})" if blocked else name)
@@ -632,64 +788,78 @@ def _shortfall_html(shortfall: Mapping[str, Any]) -> str:
     return text + "</li>"
 
 
+def _shortfalls_html(plan: Mapping[str, Any]) -> list[str]:
+    """Targets not met, then food groups below the pattern, each with its reason."""
+    nutrients, groups = split_shortfalls(plan)
+    out: list[str] = []
+    for heading, shortfalls in (
+        ("Targets not met", nutrients),
+        ("Food groups below the pattern", groups),
+    ):
+        if shortfalls:
+            out += [f"<h2>{heading}</h2><ul>", *map(_shortfall_html, shortfalls), "</ul>"]
+    return out
+
+
+def _shopping_html(shopping: ShoppingList) -> list[str]:
+    parts = [f"<h2>Shopping list — about ${shopping.total_usd:,.2f}</h2>"]
+    for aisle_label, rows in shopping.aisles():
+        parts.append(f"<p><strong>{_esc(aisle_label)}</strong></p><ul>")
+        parts += [f"<li>{_esc(buy_text(r))} — {_esc(r.name)}{_for_html(r)}</li>" for r in rows]
+        parts.append("</ul>")
+    if shopping.notes:
+        parts += ["<ul>", *[f"<li><small>{_esc(n)}</small></li>" for n in shopping.notes], "</ul>"]
+    return parts
+
+
+def _for_html(row: ShoppingRow) -> str:
+    used = used_in_text(row)
+    return f" <small>(for {_esc(used)})</small>" if used else ""
+
+
 def html_body(
     plan: Mapping[str, Any],
     shopping: ShoppingList,
     week_of: dt.date,
     profile_label: str | None = None,
 ) -> str:
-    """The HTML part: the week by day and meal, coverage, shortfalls with reasons, safety
-    notes and the shopping list; every string from the plan or the person is escaped."""
-    esc = html.escape
+    """The HTML part: the week by day and meal (dishes with ingredients and steps, side foods,
+    water to drink, HEI-2020 of the day), the week's HEI-2020, food groups against the
+    pattern, coverage, shortfalls with reasons, safety notes and the shopping list; every
+    string from the plan or the person is escaped (:func:`html.escape`)."""
     who = _clean_label(profile_label)
     title = f"Your cramp-prevention week of {week_of:%Y-%m-%d}"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(title)}</title><style>{_HTML_CSS}</style></head><body>",
-        f"<h1>{esc(title)}</h1>",
+        f"<title>{_esc(title)}</title><style>{_HTML_CSS}</style></head><body>",
+        f"<h1>{_esc(title)}</h1>",
     ]
     if who:
-        parts.append(f"<p>Planned for <strong>{esc(who)}</strong>.</p>")
+        parts.append(f"<p>Planned for <strong>{_esc(who)}</strong>.</p>")
     status = f"{plan.get('status', '')} — {plan.get('message', '')}".strip(" —")
-    parts.append(f"<p><strong>Status:</strong> {esc(status)}</p>")
-    for day in plan.get("days") or []:
-        cost = day.get("cost_usd")
-        price = f" — about ${cost:,.2f}" if isinstance(cost, int | float) else ""
-        parts += [f"<h2>{esc(_day_heading(week_of, day) + price)}</h2>", "<table><tbody>"]
-        for meal in day.get("meals") or []:
-            items = "<br>".join(
-                f"{esc(str(i.get('household', '')))} {esc(str(i.get('name', '')))} "
-                f"<small>({esc(_grams(i.get('grams')))})</small>"
-                for i in meal.get("items") or []
-            )
-            slot = str(meal.get("slot", "")).capitalize()
-            parts.append(f'<tr><th style="width:7rem">{esc(slot)}</th><td>{items}</td></tr>')
-        parts.append("</tbody></table>")
+    parts.append(f"<p><strong>Status:</strong> {_esc(status)}</p>")
+    total = hei_total(plan)
+    if total is not None:
+        parts.append(f"<p><strong>Healthy Eating Index-2020:</strong> {total:.0f} of 100.</p>")
+    names = food_names(plan)
+    for day in _mappings(plan.get("days")):
+        parts += _day_html(day, week_of, names)
+    parts += _pattern_html(plan) + _hei_html(plan)
     parts += ["<h2>Coverage (daily average)</h2>", *_coverage_html(plan)]
-    shortfalls = plan.get("shortfalls") or []
-    if shortfalls:
-        parts.append("<h2>What cannot be met, and why</h2><ul>")
-        parts += [_shortfall_html(s) for s in shortfalls]
-        parts.append("</ul>")
-    warnings = plan.get("warnings") or []
+    parts += _shortfalls_html(plan)
+    warnings = plan.get("warnings") if isinstance(plan.get("warnings"), list) else []
     if warnings:
         parts.append('<h2>Safety notes</h2><div class="note"><ul>')
-        parts += [f"<li>{esc(str(w))}</li>" for w in warnings]
+        parts += [f"<li>{_esc(w)}</li>" for w in warnings]
         parts.append("</ul></div>")
-    parts.append(f"<h2>Shopping list — about ${shopping.total_usd:,.2f}</h2>")
-    for aisle_label, rows in shopping.aisles():
-        parts.append(f"<p><strong>{esc(aisle_label)}</strong></p><ul>")
-        parts += [f"<li>{esc(buy_text(r))} — {esc(r.name)}</li>" for r in rows]
-        parts.append("</ul>")
-    if shopping.notes:
-        parts += ["<ul>", *[f"<li><small>{esc(n)}</small></li>" for n in shopping.notes], "</ul>"]
+    parts += _shopping_html(shopping)
     parts += [
         "<p>Attached: <code>shopping-list.csv</code> (what to buy, by aisle), "
-        "<code>plan.csv</code> (every meal) and <code>plan.ics</code> (the meals for your "
-        "calendar).</p>",
-        f'<p class="footer">{esc(DISCLAIMER)}</p>',
+        "<code>plan.csv</code> (every meal, with its dish) and <code>plan.ics</code> (the "
+        "meals for your calendar).</p>",
+        f'<p class="footer">{_esc(DISCLAIMER)}</p>',
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"

@@ -12,14 +12,22 @@ Required: ``age`` (years, 14–100), ``sex`` ("female" | "male"), ``weight_kg`` 
 "very_active"). A form cannot guess these, and every energy and nutrient target depends on them.
 
 Optional, with defaults: ``life_stage`` (None | "pregnant" | "lactating"; female 14–50 only),
-``diet`` ("omnivore"), ``allergies`` (), ``exclude_foods`` (), ``like_foods`` (),
-``budget_usd_per_day`` (None = no budget; otherwise 0 < budget ≤ 200 US dollars a day),
-``kidney_disease`` (False), ``potassium_raising_medication`` (False).
+``trimester`` (None | 1 | 2 | 3, pregnancy only), ``diet`` ("omnivore"), ``allergies`` (the
+nine US major allergens plus ``gluten``), ``exclude_foods`` / ``like_foods`` (food ids or plain
+names: "banana" means every banana food), ``exclude_dishes`` / ``like_dishes`` (dish ids or
+plain names), ``cuisines`` / ``exclude_cuisines`` (cuisine words of the dish library),
+``max_minutes_per_meal`` (None, or 5–240 minutes), ``meals_to_plan`` (default all four of
+breakfast, lunch, dinner, snack), ``budget_usd_per_day`` (None = no budget; otherwise
+0 < budget ≤ 200 US dollars a day), ``kidney_disease`` (False), ``dialysis`` (False; needs
+kidney_disease), ``clinician_limits`` (a clinician's own daily limits, see
+:data:`CLINICIAN_LIMITS`; conservative defaults apply with kidney disease),
+``potassium_raising_medication`` (False), ``email`` (None, or an address for the weekly
+e-mail).
 
 TOML has no ``null``: leave ``life_stage`` or ``budget_usd_per_day`` out to mean "none".
 Ages may have a fraction (18.5); the targets use whole years (floor), see
-:mod:`planner.targets`. Food ids in ``exclude_foods`` / ``like_foods`` are only checked for
-their form here (``a-z``, ``0-9``, ``_``); the planner checks that they exist in the catalogue.
+:mod:`planner.targets`. Food and dish words are only checked for their form here; the planner
+says which of them match nothing.
 """
 
 from __future__ import annotations
@@ -37,7 +45,6 @@ from pathlib import Path
 from typing import Any
 
 from foods.errors import UserError
-from foods.schema import is_food_id
 
 SEXES: tuple[str, ...] = ("female", "male")
 LIFE_STAGES: tuple[str, ...] = ("pregnant", "lactating")
@@ -54,10 +61,12 @@ ALLERGENS: tuple[str, ...] = (
     "wheat",
     "soy",
     "sesame",
+    "gluten",
 )
 #: Words people write for an allergy, and the allergen group to use instead (hints only).
 ALLERGEN_HINTS: Mapping[str, str] = {
-    "gluten": "wheat",
+    "coeliac": "gluten",
+    "celiac": "gluten",
     "dairy": "milk",
     "lactose": "milk",
     "eggs": "egg",
@@ -75,10 +84,22 @@ WEIGHT_RANGE_KG: tuple[int, int] = (30, 300)
 HEIGHT_RANGE_CM: tuple[int, int] = (120, 230)
 BUDGET_MAX_USD_PER_DAY: float = 200.0
 
+SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
+#: Limits a clinician may set (daily), with the unit and the allowed range.
+CLINICIAN_LIMITS: Mapping[str, tuple[str, float, float]] = {
+    "potassium_max_mg": ("mg", 1000, 6000),
+    "phosphorus_max_mg": ("mg", 400, 2500),
+    "protein_max_g_per_kg": ("g per kg", 0.4, 2.5),
+    "protein_min_g_per_kg": ("g per kg", 0.4, 2.5),
+    "fluid_max_ml": ("ml", 500, 5000),
+}
+MINUTES_RANGE: tuple[int, int] = (5, 240)
+
 FIELDS: tuple[str, ...] = (
     "age",
     "sex",
     "life_stage",
+    "trimester",
     "weight_kg",
     "height_cm",
     "activity",
@@ -86,9 +107,18 @@ FIELDS: tuple[str, ...] = (
     "allergies",
     "exclude_foods",
     "like_foods",
+    "exclude_dishes",
+    "like_dishes",
+    "cuisines",
+    "exclude_cuisines",
+    "max_minutes_per_meal",
+    "meals_to_plan",
     "budget_usd_per_day",
     "kidney_disease",
+    "dialysis",
+    "clinician_limits",
     "potassium_raising_medication",
+    "email",
 )
 REQUIRED_FIELDS: tuple[str, ...] = ("age", "sex", "weight_kg", "height_cm", "activity")
 
@@ -146,8 +176,25 @@ class Profile:
         "omnivore", "pescatarian", "vegetarian" or "vegan".
     allergies : tuple of str
         Allergen groups from :data:`ALLERGENS`.
+    trimester : int or None
+        1, 2 or 3 in pregnancy (sets the energy addition), else None.
     exclude_foods, like_foods : tuple of str
-        Catalogue food ids (``a-z0-9_``) to leave out / to prefer.
+        Food ids or plain names ("banana" = every banana food) to leave out / to prefer.
+    exclude_dishes, like_dishes : tuple of str
+        Dish ids or plain names ("curry") to leave out / to prefer.
+    cuisines, exclude_cuisines : tuple of str
+        Cuisines to prefer / to leave out (words of ``foods/data/vocabulary.csv``).
+    max_minutes_per_meal : int or None
+        Longest a dish may take, start to table (minutes).
+    meals_to_plan : tuple of str
+        Which of breakfast, lunch, dinner and snack to plan.
+    dialysis : bool
+        On dialysis (kidney_disease must be true): protein needs rise, fluid is limited.
+    clinician_limits : tuple of (name, value)
+        A clinician's daily limits (:data:`CLINICIAN_LIMITS`); missing ones take the
+        conservative defaults of :mod:`planner.targets` when kidney_disease is set.
+    email : str or None
+        Where the weekly e-mail goes.
     budget_usd_per_day : float or None
         Food budget in US dollars per day (0 < budget ≤ 200), None for no budget.
     kidney_disease : bool
@@ -160,6 +207,7 @@ class Profile:
     age: float
     sex: str
     life_stage: str | None = None
+    trimester: int | None = None
     weight_kg: float
     height_cm: float
     activity: str
@@ -167,9 +215,18 @@ class Profile:
     allergies: tuple[str, ...] = ()
     exclude_foods: tuple[str, ...] = ()
     like_foods: tuple[str, ...] = ()
+    exclude_dishes: tuple[str, ...] = ()
+    like_dishes: tuple[str, ...] = ()
+    cuisines: tuple[str, ...] = ()
+    exclude_cuisines: tuple[str, ...] = ()
+    max_minutes_per_meal: int | None = None
+    meals_to_plan: tuple[str, ...] = SLOTS
     budget_usd_per_day: float | None = None
     kidney_disease: bool = False
+    dialysis: bool = False
+    clinician_limits: tuple[tuple[str, float], ...] = ()
     potassium_raising_medication: bool = False
+    email: str | None = None
 
     def __post_init__(self) -> None:
         values = {name: getattr(self, name) for name in FIELDS}
@@ -184,8 +241,15 @@ class Profile:
         out: dict[str, Any] = {}
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            out[field.name] = list(value) if isinstance(value, tuple) else value
+            if field.name == "clinician_limits":
+                out[field.name] = dict(value)
+            else:
+                out[field.name] = list(value) if isinstance(value, tuple) else value
         return out
+
+    def limits(self) -> dict[str, float]:
+        """The clinician's limits as ``{name: value}`` (see :data:`CLINICIAN_LIMITS`)."""
+        return dict(self.clinician_limits)
 
 
 def profile_from_dict(data: Mapping[str, Any]) -> Profile:
@@ -582,18 +646,97 @@ def _check_allergies(name: str, value: Any) -> tuple[str, ...] | _Problem:
     return items
 
 
-def _check_food_ids(name: str, value: Any) -> tuple[str, ...] | _Problem:
-    items = _string_list(name, value, '["banana", "lentils_boiled"]')
+#: A plain name or an id of a food or dish: letters (any language), digits, spaces, ' - _ .
+_WORDS = re.compile(r"[^\W][\w '\-.]{0,59}")
+
+
+def _check_words(name: str, value: Any) -> tuple[str, ...] | _Problem:
+    """A list of food or dish ids or plain names (kept lower-case and trimmed)."""
+    items = _string_list(name, value, '["banana", "lentils_cooked"]')
     if isinstance(items, _Problem):
         return items
-    bad = [item for item in items if not is_food_id(item)]
+    bad = [item for item in items if not _WORDS.fullmatch(" ".join(item.split()).lower())]
     if bad:
-        shown = ", ".join(_show(item) for item in bad)
         return _Problem(
-            f"{name}: {shown} is not a food id; food ids use only a-z, 0-9 and _ "
-            "(e.g. 'lentils_boiled'; see `cramp-planner foods`)"
+            f"{name}: {_show(bad[0])} is not a name or an id; use a food or dish id (e.g. "
+            "'lentils_cooked') or plain words of a-z (e.g. 'banana'), up to 60 characters"
         )
+    return tuple(dict.fromkeys(" ".join(item.split()).lower() for item in items))
+
+
+def _check_cuisines(name: str, value: Any) -> tuple[str, ...] | _Problem:
+    from foods.schema import vocabulary
+
+    items = _string_list(name, value, '["italian", "indian"]')
+    if isinstance(items, _Problem):
+        return items
+    allowed = vocabulary("cuisine")
+    for item in items:
+        if item not in allowed:
+            return _choice(name, item, allowed)
     return items
+
+
+def _check_trimester(name: str, value: Any) -> int | None | _Problem:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 3:
+        return _Problem(f"{name}: {_show(value)} must be 1, 2 or 3 (or left out)")
+    return value
+
+
+def _check_minutes(name: str, value: Any) -> int | None | _Problem:
+    if value is None:
+        return None
+    low, high = MINUTES_RANGE
+    result = _number(name, value, low, high, "minutes", "30")
+    return result if isinstance(result, _Problem) else int(result)
+
+
+def _check_meals(name: str, value: Any) -> tuple[str, ...] | _Problem:
+    items = _string_list(name, value, '["lunch", "dinner"]')
+    if isinstance(items, _Problem):
+        return items
+    for item in items:
+        if item not in SLOTS:
+            return _choice(name, item, SLOTS)
+    if not items:
+        return _Problem(f"{name}: is empty; list at least one of {', '.join(SLOTS)}")
+    return tuple(slot for slot in SLOTS if slot in items)
+
+
+def _check_limits(name: str, value: Any) -> tuple[tuple[str, float], ...] | _Problem:
+    if value is None:
+        return ()
+    if isinstance(value, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in value):
+        value = dict(value)  # already checked once (the Profile re-checks its own values)
+    if not isinstance(value, Mapping):
+        return _Problem(
+            f'{name}: expected an object like {{"potassium_max_mg": 2000}}, got {_type_name(value)}'
+        )
+    out = []
+    for key, number in value.items():
+        if key not in CLINICIAN_LIMITS:
+            allowed = ", ".join(CLINICIAN_LIMITS)
+            return _Problem(f"{name}: unknown limit {_show(key)}; use {allowed}")
+        unit, low, high = CLINICIAN_LIMITS[key]
+        result = _number(f"{name}.{key}", number, low, high, unit, f"{low:g}")
+        if isinstance(result, _Problem):
+            return result
+        out.append((str(key), float(result)))
+    return tuple(sorted(out))
+
+
+def _check_email(name: str, value: Any) -> str | None | _Problem:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()) or len(value) > 254:
+        return _Problem(f"{name}: {_show(value)} is not an e-mail address like ana@example.org")
+    return value.strip()
+
+
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"[^@\s\x00-\x1f<>,;:\"]+@{_LABEL}(?:\.{_LABEL})+")
 
 
 def _check_combinations(cleaned: Mapping[str, Any]) -> list[str]:
@@ -612,10 +755,28 @@ def _check_combinations(cleaned: Mapping[str, Any]) -> list[str]:
             f"life_stage: {_show(stage)} at age {age:g} is outside {low}–{high}, the ages the "
             "pregnancy and lactation DRIs cover; remove life_stage or check the age"
         )
-    both = set(cleaned.get("like_foods", ())) & set(cleaned.get("exclude_foods", ()))
-    for food in sorted(both):
+    for liked, left_out in (
+        ("like_foods", "exclude_foods"),
+        ("like_dishes", "exclude_dishes"),
+        ("cuisines", "exclude_cuisines"),
+    ):
+        both = set(cleaned.get(liked, ())) & set(cleaned.get(left_out, ()))
+        for item in sorted(both):
+            problems.append(
+                f"{liked}: '{item}' is also in {left_out}; remove it from one of the lists"
+            )
+    if cleaned.get("trimester") is not None and stage != "pregnant":
         problems.append(
-            f"like_foods: '{food}' is also in exclude_foods; remove it from one of the lists"
+            "trimester: applies only with life_stage 'pregnant'; remove it or set life_stage"
+        )
+    if cleaned.get("dialysis") and not cleaned.get("kidney_disease"):
+        problems.append("dialysis: needs kidney_disease true; set both, or remove dialysis")
+    limits = dict(cleaned.get("clinician_limits", ()))
+    floor, ceiling = limits.get("protein_min_g_per_kg"), limits.get("protein_max_g_per_kg")
+    if floor is not None and ceiling is not None and floor > ceiling:
+        problems.append(
+            f"clinician_limits: protein_min_g_per_kg {floor:g} is above protein_max_g_per_kg "
+            f"{ceiling:g}; check the two numbers"
         )
     return problems
 
@@ -629,9 +790,19 @@ _CHECKERS: Mapping[str, Callable[[str, Any], Any]] = {
     "activity": _check_activity,
     "diet": _check_diet,
     "allergies": _check_allergies,
-    "exclude_foods": _check_food_ids,
-    "like_foods": _check_food_ids,
+    "trimester": _check_trimester,
+    "exclude_foods": _check_words,
+    "like_foods": _check_words,
+    "exclude_dishes": _check_words,
+    "like_dishes": _check_words,
+    "cuisines": _check_cuisines,
+    "exclude_cuisines": _check_cuisines,
+    "max_minutes_per_meal": _check_minutes,
+    "meals_to_plan": _check_meals,
     "budget_usd_per_day": _check_budget,
     "kidney_disease": _check_bool,
+    "dialysis": _check_bool,
+    "clinician_limits": _check_limits,
     "potassium_raising_medication": _check_bool,
+    "email": _check_email,
 }

@@ -1,9 +1,8 @@
-"""A plan request: who the plan is for, what it may use, and how the optimiser should weigh it.
+"""A plan request: who the plan is for, what it may use, and how the optimiser weighs it.
 
-:func:`check_request` validates a :class:`PlanRequest` against the food table before anything
-is built, so every problem a person can fix (an unknown food id, a lock in a slot where that
-food is not eaten, locked items that alone break the budget) comes back as one clear
-:class:`PlanRequestError`.
+:func:`check_request` validates a :class:`PlanRequest` against the dish library before
+anything is built, so every problem a person can fix (a lock on an unknown dish, a dish in a
+meal it does not suit, a day outside the plan) comes back as one :class:`PlanRequestError`.
 """
 
 from __future__ import annotations
@@ -12,19 +11,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-import pandas as pd
-
+from foods.dishes import Dish
 from foods.errors import UserError
-from planner.profile import Profile
+from planner.profile import SLOTS, Profile
 
-SLOTS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
-#: Default for the most days a week one food (all its forms together) may appear. Three keeps
-#: the week varied (a food at most every other day) and each day's model small, for about 7 %
-#: more food cost than four (demo week $19.8 instead of $18.5; docs/optimiser.md).
-MAX_DAYS_PER_FOOD = 3
-#: Categories that are used every day (drinks, salt, oil): exempt from the days-per-week cap and
-#: not counted as distinct foods.
-STAPLE_CATEGORIES: frozenset[str] = frozenset({"beverage", "condiment", "fat_oil"})
+__all__ = [
+    "SLOTS",
+    "LockedDish",
+    "PlanRequest",
+    "PlanRequestError",
+    "Weights",
+    "check_request",
+]
+
+#: Default for the most times one dish may appear in a week.
+MAX_DISH_PER_WEEK = 2
+#: Default most seconds one day's search may take (see ``PlanRequest.day_time_limit_s``).
+DAY_TIME_LIMIT_S = 0.5
 
 
 class PlanRequestError(UserError):
@@ -32,44 +35,57 @@ class PlanRequestError(UserError):
 
 
 @dataclass(frozen=True)
-class LockedItem:
-    """A fixed amount of one food in one meal: ``servings`` of ``food_id`` in ``slot`` on ``day``.
-
-    ``day`` counts from 1.
-    """
+class LockedDish:
+    """A dish kept in a meal: ``portion`` servings of ``dish_id`` in ``slot`` on ``day``
+    (day counts from 1). A side food can be locked the same way by its food id."""
 
     day: int
     slot: str
-    food_id: str
-    servings: float
+    dish_id: str
+    portion: float = 1.0
 
 
 @dataclass(frozen=True)
 class Weights:
-    """Objective weights, all in US dollars so they compare with food cost.
+    """Objective weights, all in US dollars a day so they compare with food cost.
 
-    A 100 % shortfall of one nutrient target on one day costs ``shortfall_usd`` (1 % costs
-    1/100 of it); that is far above any food cost, so a plan only falls short where no
-    combination of allowed foods can close the gap.
+    ``shortfall_usd``: a 100 % shortfall of a nutrient target on one day (1 % costs 1/100
+    of it), far above everything else, so a plan falls short only where no allowed menu can
+    close the gap. ``unreachable_usd``: the same for a minimum that not even the LP
+    relaxation over every option of the person reaches (magnesium under a kidney patient's
+    potassium cap); with kidney disease or a potassium-raising medicine, magnesium, calcium,
+    zinc, fibre and vitamin D always count so, because the safety limits come first. They
+    stay as close as the other aims allow and are explained.
+
+    Among plans that meet the targets: ``hei_point_usd`` per Healthy Eating Index point
+    lost; ``pattern_usd`` per 100 % of a Dietary Guidelines food-group amount missed;
+    ``energy_usd`` per 10 % of energy away from the EER; ``meal_share_usd`` per 10 % of the
+    day's energy a meal is outside its share; ``portion_usd`` per half portion away from a
+    normal one; ``repeat_usd`` for a dish the other half of the week (or the previous week)
+    already has; ``empty_meal_usd`` for a main meal without a main dish (a fifth of a full
+    shortfall: people eat meals, so under tight limits the plan serves a dish and lets a
+    nutrient fall short, explained). Food cost counts at ``cost_weight`` per dollar (1, or
+    lower with a generous budget: :func:`planner.optimiser.week.cost_weight`); with no
+    budget each dollar a day above the USDA Thrifty Food Plan's cost for the person costs
+    ``over_thrifty_usd`` more, so a default plan stays within what a thrifty household
+    spends. ``docs/optimiser.md`` explains how each value was chosen.
     """
 
-    #: Penalty for a 100 % shortfall of one minimum (per day, or per week for weekly targets).
-    shortfall_usd: float = 5_000.0
-    #: Penalty for each distinct food missing below the daily minimum count.
-    variety_usd: float = 20.0
-    #: Penalty per 100 % of the day's energy outside a meal's share band.
-    meal_share_usd: float = 50.0
-    #: Weight on food cost (USD).
-    cost: float = 1.0
-    #: Bonus per serving of a food the person likes (USD).
-    like_usd: float = 1.00
-    #: Penalty per serving of a food eaten in the previous saved week (rotation), USD.
-    rotation_usd: float = 0.60
+    shortfall_usd: float = 2_000.0
+    unreachable_usd: float = 60.0
+    hei_point_usd: float = 0.35
+    pattern_usd: float = 10.0
+    energy_usd: float = 3.0
+    meal_share_usd: float = 2.0
+    portion_usd: float = 0.5
+    repeat_usd: float = 0.6
+    empty_meal_usd: float = 400.0
+    over_thrifty_usd: float = 12.0
 
 
 @dataclass(frozen=True)
 class PlanRequest:
-    """Everything the optimiser needs besides the food table.
+    """Everything the optimiser needs besides the food table and the dish library.
 
     Parameters
     ----------
@@ -81,30 +97,28 @@ class PlanRequest:
         Meet vitamin D every day instead of as a weekly average (the default: it is stored).
     allow_fortified : bool
         Whether fortified foods (vitamin-D milk, fortified soy milk, cereal, ...) may be used.
-    locked : tuple of LockedItem
-        Fixed servings the plan must keep.
+    locked : tuple of LockedDish
+        Dishes (or side foods) the plan must keep where they are.
     exact_days : tuple of int
-        Days that consist of their locked items only (the dashboard's "new menu for one day"
-        keeps every other day exactly as it was).
-    exclude_foods, like_foods : tuple of str
-        Extra food ids beyond the profile's lists (the dashboard's "swap" and "add" buttons).
-    avoid_foods : mapping food_id → weight
-        Foods to rotate away from (the previous week's foods); weight 1 = ``rotation_usd``.
+        Days that hold their locked dishes and nothing else (the dashboard keeps every other
+        day exactly as it was when one day gets a new menu).
+    forbidden : tuple of (day, slot, dish_id)
+        Dishes not to use in that meal (the dashboard's "swap").
+    exclude_foods, like_foods, exclude_dishes : tuple of str
+        Extra ids or plain names beyond the profile's lists.
+    avoid_dishes : mapping dish_id → weight
+        Dishes to rotate away from (the previous week's); weight 1 = ``repeat_usd``.
     target_overrides : mapping key → (min, max)
-        Tightened targets from the dashboard's Targets page (checked by the targets module).
-    min_distinct_foods : int
-        Distinct (non-drink, non-condiment) foods each day.
-    max_days_per_food : int
-        Most days in the week one food (other than drinks, oils and salt) may appear.
-    weekly_servings_factor : float
-        Weekly cap per food = factor × ``max_servings_per_day`` servings.
-    meal_pattern_per_meal : bool
-        Apply the food-group caps of ``planner/data/meal_pattern.csv`` per meal as well as per
-        day (per day always applies).
+        Tightened targets from the dashboard's Targets page.
+    max_dish_per_week : int
+        Most times one dish appears in the week, 1–7.
     time_limit_s : float
-        Solver time limit in seconds.
+        Wall-clock limit for the whole plan, seconds.
+    day_time_limit_s : float
+        Most seconds one day's search may take; a day stopped by it keeps its best menu
+        and reports its proven gap (the default keeps a week under about 2.5 s).
     gap_rel : float
-        Relative MIP gap at which the solver may stop (0.01 = 1 %).
+        Relative MIP gap at which a day may stop (0.01 = 1 %).
     solver : str
         ``"highs"`` (default) or ``"cbc"``.
     """
@@ -113,25 +127,25 @@ class PlanRequest:
     days: int = 7
     daily_vitamin_d: bool = False
     allow_fortified: bool = True
-    locked: tuple[LockedItem, ...] = ()
+    locked: tuple[LockedDish, ...] = ()
     exact_days: tuple[int, ...] = ()
+    forbidden: tuple[tuple[int, str, str], ...] = ()
     exclude_foods: tuple[str, ...] = ()
     like_foods: tuple[str, ...] = ()
-    avoid_foods: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    exclude_dishes: tuple[str, ...] = ()
+    avoid_dishes: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     target_overrides: Mapping[str, tuple[float | None, float | None]] = field(
         default_factory=lambda: MappingProxyType({})
     )
-    min_distinct_foods: int = 8
-    max_days_per_food: int = MAX_DAYS_PER_FOOD
-    weekly_servings_factor: float = 3.0
-    meal_pattern_per_meal: bool = True
+    max_dish_per_week: int = MAX_DISH_PER_WEEK
     time_limit_s: float = 20.0
+    day_time_limit_s: float = DAY_TIME_LIMIT_S
     gap_rel: float = 0.01
     solver: str = "highs"
     weights: Weights = field(default_factory=Weights)
 
     def __hash__(self) -> int:  # mappings are not hashable; hash a stable summary instead
-        return hash((self.profile, self.days, self.daily_vitamin_d, self.locked))
+        return hash((self.profile, self.days, self.daily_vitamin_d, self.locked, self.forbidden))
 
     def summary(self) -> dict[str, object]:
         """JSON-ready description of the request (stored with saved plans)."""
@@ -142,30 +156,31 @@ class PlanRequest:
             "allow_fortified": self.allow_fortified,
             "locked": [vars(item) for item in self.locked],
             "exact_days": list(self.exact_days),
+            "forbidden": [list(f) for f in self.forbidden],
             "exclude_foods": list(self.exclude_foods),
             "like_foods": list(self.like_foods),
-            "avoid_foods": dict(self.avoid_foods),
+            "exclude_dishes": list(self.exclude_dishes),
+            "avoid_dishes": dict(self.avoid_dishes),
             "target_overrides": {k: list(v) for k, v in self.target_overrides.items()},
-            "min_distinct_foods": self.min_distinct_foods,
-            "max_days_per_food": self.max_days_per_food,
+            "max_dish_per_week": self.max_dish_per_week,
             "solver": self.solver,
             "gap_rel": self.gap_rel,
             "time_limit_s": self.time_limit_s,
+            "day_time_limit_s": self.day_time_limit_s,
         }
 
 
-def _unknown(ids: tuple[str, ...], foods: pd.DataFrame) -> list[str]:
-    return [i for i in ids if i not in foods.index]
-
-
-def check_request(request: PlanRequest, foods: pd.DataFrame) -> None:
+def check_request(request: PlanRequest, dishes: Mapping[str, Dish], food_ids: set[str]) -> None:
     """Refuse a request that cannot be planned as asked, naming the field and the fix.
+
+    ``dishes`` is the dish library and ``food_ids`` the food table's ids (a lock may name a
+    side food).
 
     Raises
     ------
     PlanRequestError
-        For out-of-range options, unknown food ids, impossible locks, or locks that alone
-        break the budget.
+        For out-of-range options, locks on unknown dishes, in meals they do not suit, or on
+        days outside the plan.
     """
     problems: list[str] = []
     if not 1 <= request.days <= 7:
@@ -176,61 +191,33 @@ def check_request(request: PlanRequest, foods: pd.DataFrame) -> None:
         problems.append(f"gap_rel: {request.gap_rel} must be above 0 and at most 0.2")
     if not 0.5 <= request.time_limit_s <= 600:
         problems.append(f"time_limit_s: {request.time_limit_s} must be within 0.5–600 s")
+    if not 0.05 <= request.day_time_limit_s <= 600:
+        problems.append(f"day_time_limit_s: {request.day_time_limit_s} must be within 0.05–600 s")
+    if not 1 <= request.max_dish_per_week <= 7:
+        problems.append(f"max_dish_per_week: {request.max_dish_per_week} must be within 1–7")
     bad_days = [d for d in request.exact_days if not 1 <= d <= request.days]
     if bad_days:
         problems.append(f"exact_days: {bad_days} outside 1–{request.days}")
-    if not 1 <= request.max_days_per_food <= 7:
-        problems.append(f"max_days_per_food: {request.max_days_per_food} must be within 1–7")
-    if not 0 <= request.min_distinct_foods <= 30:
-        problems.append(f"min_distinct_foods: {request.min_distinct_foods} must be within 0–30")
-    profile = request.profile
-    for name, ids in (
-        ("exclude_foods", profile.exclude_foods + request.exclude_foods),
-        ("like_foods", profile.like_foods + request.like_foods),
-        ("avoid_foods", tuple(request.avoid_foods)),
-    ):
-        missing = _unknown(tuple(ids), foods)
-        if missing:
-            problems.append(
-                f"{name}: unknown food id(s) {', '.join(missing)}; "
-                "see `cramp-planner foods list` for ids"
-            )
-    excluded = set(profile.exclude_foods) | set(request.exclude_foods)
-    locked_cost = [0.0] * 8
-    for item in request.locked:
-        where = f"locked item {item.food_id!r} (day {item.day}, {item.slot})"
-        if item.food_id not in foods.index:
-            problems.append(f"{where}: unknown food id; pick one from the catalogue")
-            continue
-        row = foods.loc[item.food_id]
-        if not 1 <= item.day <= request.days:
-            problems.append(f"{where}: day must be within 1–{request.days}")
-        if item.slot not in row["slots"]:
-            problems.append(
-                f"{where}: not eaten at {item.slot}; allowed slots: {', '.join(row['slots'])}"
-            )
-        step = 0.5 if row["allow_half"] else 1.0
-        if item.servings <= 0 or (item.servings / step) % 1 > 1e-9:
-            problems.append(
-                f"{where}: servings {item.servings:g} must be a positive multiple of {step:g}"
-            )
-        if item.servings > row["max_servings_per_day"]:
-            problems.append(
-                f"{where}: {item.servings:g} servings exceed its daily maximum "
-                f"{row['max_servings_per_day']:g}"
-            )
-        if item.food_id in excluded:
-            problems.append(f"{where}: the food is also excluded; remove one of the two")
-        if 1 <= item.day <= 7:
-            grams = item.servings * row["serving_g"]
-            locked_cost[item.day] += grams / 1000 * row["price_usd_per_kg"]
-    budget = profile.budget_usd_per_day
-    if budget is not None:
-        for day, cost in enumerate(locked_cost):
-            if cost > budget:
-                problems.append(
-                    f"locked items on day {day} cost ${cost:.2f}, above the budget of "
-                    f"${budget:.2f}/day; unlock something or raise budget_usd_per_day"
-                )
+    for lock in request.locked:
+        problems += _lock_problems(lock, request, dishes, food_ids)
     if problems:
         raise PlanRequestError("the plan request cannot be planned:\n- " + "\n- ".join(problems))
+
+
+def _lock_problems(
+    lock: LockedDish, request: PlanRequest, dishes: Mapping[str, Dish], food_ids: set[str]
+) -> list[str]:
+    where = f"locked {lock.dish_id!r} (day {lock.day}, {lock.slot})"
+    problems = []
+    if lock.dish_id not in dishes and lock.dish_id not in food_ids:
+        problems.append(f"{where}: no dish or food has this id; pick one from the plan")
+    elif lock.dish_id in dishes and lock.slot not in dishes[lock.dish_id].meals:
+        suits = ", ".join(dishes[lock.dish_id].meals)
+        problems.append(f"{where}: the dish is eaten at {suits}, not {lock.slot}")
+    if not 1 <= lock.day <= request.days:
+        problems.append(f"{where}: day must be within 1–{request.days}")
+    if lock.slot not in request.profile.meals_to_plan:
+        problems.append(f"{where}: {lock.slot} is not among the meals to plan")
+    if not 0.5 <= lock.portion <= 2 or (lock.portion * 2) % 1:
+        problems.append(f"{where}: portion {lock.portion:g} must be 0.5, 1, 1.5 or 2")
+    return problems

@@ -8,17 +8,32 @@ walking order (``foods/data/vocabulary.csv``, kind ``aisle``) and priced from th
 (USD per kg of edible food, with its source). Tap water is drunk, not bought: it is left out
 and said so in a note.
 
+Every item counts: the ingredients of the dishes (``dish_id`` set) as well as the side foods;
+each row names the dishes that use the food (:func:`used_in_text`). A spice or herb used by the
+pinch is still bought as one whole jar or bunch, and a note names those small needs so the
+person can check the pantry first (or list them as already at home).
+
 The list is written as CSV (:func:`to_csv`), Markdown (:func:`to_markdown`) or a standalone
 printable HTML page (:func:`to_html`).
 
 Examples
 --------
->>> from planner.examples import tiny_catalog
->>> plan = {"days": [{"day": 1, "meals": [{"slot": "snack", "items": [
-...     {"food_id": "banana", "name": "Banana", "grams": 236.0}]}]}]}
->>> shopping = build_shopping_list(plan, tiny_catalog())
->>> buy_text(shopping.rows[0])
-'2 medium bananas'
+>>> foods = pd.DataFrame(
+...     {"name": ["Banana", "Cinnamon, ground"], "aisle": ["produce", "oils_condiments"],
+...      "purchase_unit": ["1 lb", "2.4 oz jar"], "purchase_g": [454.0, 68.0],
+...      "count_unit": ["medium banana", ""], "count_g": [118.0, None],
+...      "price_usd_per_kg": [1.39, 43.97], "price_source": ["estimate", "estimate"]},
+...     index=pd.Index(["banana", "cinnamon"], name="food_id"))
+>>> plan = {"days": [{"day": 1, "meals": [{"slot": "breakfast",
+...     "dishes": [{"dish_id": "oats", "name": "Banana Oatmeal", "role": "main"}],
+...     "items": [{"food_id": "banana", "grams": 118.0, "dish_id": "oats"},
+...               {"food_id": "cinnamon", "grams": 0.5, "dish_id": "oats"},
+...               {"food_id": "banana", "grams": 118.0, "dish_id": None}]}]}]}
+>>> shopping = build_shopping_list(plan, foods)
+>>> [(buy_text(r), used_in_text(r)) for r in shopping.rows]
+[('2 medium bananas', 'Banana Oatmeal'), ('1 × 2.4 oz jar', 'Banana Oatmeal')]
+>>> shopping.notes[0]
+'A whole pack for a small amount (check the pantry first): Cinnamon, ground (0.5 g of 2.4 oz jar).'
 """
 
 from __future__ import annotations
@@ -30,7 +45,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +70,7 @@ __all__ = [
     "to_csv",
     "to_html",
     "to_markdown",
+    "used_in_text",
 ]
 
 #: Columns of :func:`to_csv`, in order.
@@ -70,10 +86,21 @@ CSV_COLUMNS: tuple[str, ...] = (
     "leftover_g",
     "est_cost_usd",
     "price_source",
+    "for_dishes",
 )
+
+#: A whole pack bought for less than this (g) and less than :data:`SMALL_NEED_SHARE` of it (a
+#: pinch of a spice, a sprig of a herb, a spoon of a sauce) gets a note: it may be at home.
+SMALL_NEED_G = 10.0
+SMALL_NEED_SHARE = 0.1
+#: Dish names shown per row by :func:`used_in_text` before "and N more".
+SHOWN_DISHES = 2
 
 #: A need this close (g) above a whole number of packs or counts is float noise, not one more.
 ROUNDING_SLACK_G = 0.5
+#: What is at home covers a food when less than this share of the need (and at most
+#: :data:`ROUNDING_SLACK_G`) is left: a pinch of pepper (0.2 g) is bought unless it is at home.
+COVERED_SHARE = 0.01
 
 #: ``purchase_unit`` text of foods that are not bought in a shop (e.g. "1 liter from the tap").
 _NOT_PURCHASED = re.compile(r"\bfrom the tap\b|\btap water\b|^\s*tap\b", re.IGNORECASE)
@@ -124,6 +151,9 @@ class ShoppingRow:
         ``buy_g`` / 1000 × price (USD); None when the table has no price.
     price_source : str
         Where the price comes from (ERS, BLS, user, estimate: ...).
+    dishes : tuple of str
+        Names of the dishes the food is an ingredient of, in plan order (none for a food
+        eaten only as a side).
     """
 
     aisle: str
@@ -139,6 +169,7 @@ class ShoppingRow:
     leftover_g: float
     est_cost_usd: float | None
     price_source: str
+    dishes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         """The row as CSV-ready values (grams to 0.1 g, cost to the cent)."""
@@ -155,6 +186,7 @@ class ShoppingRow:
             "leftover_g": round(self.leftover_g, 1),
             "est_cost_usd": None if self.est_cost_usd is None else round(self.est_cost_usd, 2),
             "price_source": self.price_source,
+            "for_dishes": list(self.dishes),
         }
 
 
@@ -244,35 +276,123 @@ def _units_to_buy(need_g: float, unit_g: float) -> int:
     return max(1, math.ceil((need_g - ROUNDING_SLACK_G) / unit_g))
 
 
-def _plan_grams(plan: Mapping[str, Any]) -> tuple[dict[str, float], dict[str, str], int]:
-    """Total grams per food over the plan, the names the plan used, and the number of days."""
+@dataclass
+class _PlanUse:
+    """What a plan uses: grams (g) per food over its days, the names it gives the foods, the
+    dishes each food is an ingredient of (in plan order) and its number of days."""
+
+    grams: dict[str, float]
+    names: dict[str, str]
+    dishes: dict[str, list[str]]
+    days: int
+
+
+def _item_grams(item: Any, d_index: int) -> tuple[str, float]:
+    """``(food_id, grams)`` of a plan item, or a :class:`ShoppingError` naming the day."""
+    food_id = item.get("food_id") if isinstance(item, Mapping) else None
+    grams = item.get("grams") if isinstance(item, Mapping) else None
+    if not isinstance(food_id, str) or not food_id:
+        raise ShoppingError(f"plan day {d_index}: an item has no food_id")
+    if (
+        isinstance(grams, bool)
+        or not isinstance(grams, int | float)
+        or not math.isfinite(grams)
+        or grams < 0
+    ):
+        raise ShoppingError(
+            f"plan day {d_index}: food {food_id!r} has grams {grams!r}; grams must be a number ≥ 0"
+        )
+    return food_id, float(grams)
+
+
+def _dish_names(meal: Mapping[str, Any]) -> dict[str, str]:
+    """``dish_id`` → name of the dishes of a meal (none in plans made before dishes)."""
+    dishes = meal.get("dishes")
+    if not isinstance(dishes, list):
+        return {}
+    return {
+        str(d["dish_id"]): str(d.get("name") or d["dish_id"])
+        for d in dishes
+        if isinstance(d, Mapping) and d.get("dish_id") is not None
+    }
+
+
+def _plan_use(plan: Mapping[str, Any]) -> _PlanUse:
+    """Add up every item of the plan: dish ingredients and side foods alike."""
     days = plan.get("days")
     if not isinstance(days, list):
         raise ShoppingError(
             "the plan has no 'days' list; give a plan JSON from 'cramp-planner plan'"
         )
-    totals: dict[str, float] = {}
-    names: dict[str, str] = {}
+    use = _PlanUse({}, {}, {}, len(days))
     for d_index, day in enumerate(days, start=1):
         for meal in (day or {}).get("meals") or []:
+            dish_names = _dish_names(meal)
             for item in meal.get("items") or []:
-                food_id = item.get("food_id") if isinstance(item, Mapping) else None
-                grams = item.get("grams") if isinstance(item, Mapping) else None
-                if not isinstance(food_id, str) or not food_id:
-                    raise ShoppingError(f"plan day {d_index}: an item has no food_id")
-                if (
-                    isinstance(grams, bool)
-                    or not isinstance(grams, int | float)
-                    or not math.isfinite(grams)
-                    or grams < 0
-                ):
-                    raise ShoppingError(
-                        f"plan day {d_index}: food {food_id!r} has grams {grams!r}; "
-                        "grams must be a number ≥ 0"
-                    )
-                totals[food_id] = totals.get(food_id, 0.0) + float(grams)
-                names.setdefault(food_id, str(item.get("name") or food_id))
-    return totals, names, len(days)
+                food_id, grams = _item_grams(item, d_index)
+                use.grams[food_id] = use.grams.get(food_id, 0.0) + grams
+                use.names.setdefault(food_id, str(item.get("name") or food_id))
+                dish = dish_names.get(str(item.get("dish_id")))
+                used_in = use.dishes.setdefault(food_id, [])
+                if dish is not None and dish not in used_in:
+                    used_in.append(dish)
+    return use
+
+
+def _buy_row(food_id: str, food: pd.Series, name: str, need_g: float, have_g: float) -> ShoppingRow:
+    """The row for one food: whole counts or packs covering ``need_g − have_g`` grams."""
+    rest_g = need_g - have_g
+    count_g = food.get("count_g")
+    by_count = bool(food.get("count_unit")) and pd.notna(count_g) and float(count_g) > 0
+    unit_g = float(count_g) if by_count else float(food["purchase_g"])
+    quantity = _units_to_buy(rest_g, unit_g)
+    buy_g = quantity * unit_g
+    price = food.get("price_usd_per_kg")
+    aisle = str(food["aisle"])
+    return ShoppingRow(
+        aisle=aisle,
+        aisle_label=labels("aisle").get(aisle, aisle.replace("_", " ").capitalize()),
+        food_id=food_id,
+        name=name,
+        needed_g=need_g,
+        have_g=have_g,
+        buy_quantity=quantity,
+        buy_unit=str(food["count_unit"] if by_count else food["purchase_unit"]),
+        by_count=by_count,
+        buy_g=buy_g,
+        leftover_g=max(buy_g - rest_g, 0.0),
+        est_cost_usd=None if pd.isna(price) else buy_g / 1000.0 * float(price),
+        price_source="" if pd.isna(food.get("price_source")) else str(food["price_source"]),
+    )
+
+
+def _notes(
+    rows: list[ShoppingRow], not_bought: list[str], covered: list[str], unused: list[str]
+) -> list[str]:
+    """Footnotes: not bought, already at home, ignored "have" entries, pinches bought as a
+    whole pack, unpriced foods."""
+    notes = []
+    if not_bought:
+        notes.append(f"Not on the list, nothing to buy: {', '.join(not_bought)}.")
+    if covered:
+        notes.append(f"Already at home, enough for the plan: {', '.join(covered)}.")
+    if unused:
+        notes.append(f"Ignored from what you have (not in this plan): {', '.join(unused)}.")
+    small = [
+        f"{r.name} ({_grams(r.needed_g - r.have_g)} of {r.buy_unit})"
+        for r in rows
+        if not r.by_count
+        and r.needed_g - r.have_g < SMALL_NEED_G
+        and r.leftover_g > (1 - SMALL_NEED_SHARE) * r.buy_g
+    ]
+    if small:
+        notes.append(
+            f"A whole pack for a small amount (check the pantry first): {', '.join(small)}."
+        )
+    unpriced = [r.name for r in rows if r.est_cost_usd is None]
+    if unpriced:
+        notes.append(f"No price known (not in the total): {', '.join(unpriced)}.")
+    return notes
 
 
 def build_shopping_list(
@@ -287,8 +407,9 @@ def build_shopping_list(
     Parameters
     ----------
     plan : mapping
-        The plan JSON (``Plan.to_dict()``): only ``days[].meals[].items[]`` (``food_id``,
-        ``grams``) are read.
+        The plan JSON (``Plan.to_dict()``): ``days[].meals[].items[]`` (``food_id``,
+        ``grams``; every dish ingredient and side food) and the meals' ``dishes`` (to name
+        the dishes a food is for; plans without dishes work too).
     foods : DataFrame, optional
         The food table the plan was made from (indexed by ``food_id``; columns ``name``,
         ``aisle``, ``purchase_unit``, ``purchase_g`` (g), ``count_unit``, ``count_g`` (g),
@@ -313,8 +434,8 @@ def build_shopping_list(
         from foods.catalog import load_catalog
 
         foods = load_catalog()
-    needed, plan_names, n_days = _plan_grams(plan)
-    unknown = [f for f in needed if f not in foods.index]
+    use = _plan_use(plan)
+    unknown = [f for f in use.grams if f not in foods.index]
     if unknown:
         raise ShoppingError(
             f"the plan uses food(s) not in the food table: {', '.join(sorted(unknown))}; "
@@ -322,67 +443,45 @@ def build_shopping_list(
         )
     have = dict(have or {})
     order = {aisle: i for i, aisle in enumerate(vocabulary("aisle"))}
-    aisle_labels = labels("aisle")
     rows: list[ShoppingRow] = []
-    notes: list[str] = []
     not_bought: list[str] = []
     covered: list[str] = []
-    for food_id, need_g in needed.items():
+    for food_id, need_g in use.grams.items():
         food = foods.loc[food_id]
-        name = str(food.get("name") or plan_names[food_id])
+        name = str(food.get("name") or use.names[food_id])
         if is_not_purchased(str(food["purchase_unit"])):
             not_bought.append(f"{name} ({food['purchase_unit']})")
             continue
         have_g = min(max(float(have.get(food_id, 0.0)), 0.0), need_g)
-        rest_g = need_g - have_g
-        if rest_g <= ROUNDING_SLACK_G:
-            covered.append(name)
+        if need_g - have_g <= min(ROUNDING_SLACK_G, COVERED_SHARE * need_g):
+            if have_g > 0:  # (a 0 g item with nothing at home needs no word)
+                covered.append(name)
             continue
-        count_g = food.get("count_g")
-        by_count = bool(food.get("count_unit")) and pd.notna(count_g) and float(count_g) > 0
-        unit_g = float(count_g) if by_count else float(food["purchase_g"])
-        unit = str(food["count_unit"] if by_count else food["purchase_unit"])
-        quantity = _units_to_buy(rest_g, unit_g)
-        buy_g = quantity * unit_g
-        price = food.get("price_usd_per_kg")
-        cost = None if pd.isna(price) else buy_g / 1000.0 * float(price)
-        aisle = str(food["aisle"])
-        rows.append(
-            ShoppingRow(
-                aisle=aisle,
-                aisle_label=aisle_labels.get(aisle, aisle.replace("_", " ").capitalize()),
-                food_id=food_id,
-                name=name,
-                needed_g=need_g,
-                have_g=have_g,
-                buy_quantity=quantity,
-                buy_unit=unit,
-                by_count=by_count,
-                buy_g=buy_g,
-                leftover_g=max(buy_g - rest_g, 0.0),
-                est_cost_usd=cost,
-                price_source="" if pd.isna(food.get("price_source")) else str(food["price_source"]),
-            )
-        )
+        row = _buy_row(food_id, food, name, need_g, have_g)
+        rows.append(replace(row, dishes=tuple(use.dishes.get(food_id, ()))))
     rows.sort(key=lambda r: (order.get(r.aisle, len(order)), r.name.lower(), r.food_id))
-    if not_bought:
-        notes.append(f"Not on the list, nothing to buy: {', '.join(not_bought)}.")
-    if covered:
-        notes.append(f"Already at home, enough for the plan: {', '.join(covered)}.")
-    unused = sorted(f for f in have if f not in needed)
-    if unused:
-        notes.append(f"Ignored from what you have (not in this plan): {', '.join(unused)}.")
-    unpriced = [r.name for r in rows if r.est_cost_usd is None]
-    if unpriced:
-        notes.append(f"No price known (not in the total): {', '.join(unpriced)}.")
-    total = sum(r.est_cost_usd for r in rows if r.est_cost_usd is not None)
+    unused = sorted(f for f in have if f not in use.grams)
     return ShoppingList(
         rows=tuple(rows),
-        total_usd=total,
-        days=n_days,
-        title=title or f"Shopping list for {n_days} day{'s' if n_days != 1 else ''}",
-        notes=tuple(notes),
+        total_usd=sum(r.est_cost_usd for r in rows if r.est_cost_usd is not None),
+        days=use.days,
+        title=title or f"Shopping list for {use.days} day{'s' if use.days != 1 else ''}",
+        notes=tuple(_notes(rows, not_bought, covered, unused)),
     )
+
+
+def used_in_text(row: ShoppingRow, limit: int = SHOWN_DISHES) -> str:
+    """The dishes a food is for, shortened: ``Lentil Soup, Chana Masala and 2 more``; empty
+    for a food eaten only as a side. Unescaped (each format escapes it).
+
+    >>> row = ShoppingRow("produce", "Produce", "onion_raw", "Onion", 300, 0, 3, "onion",
+    ...     True, 330, 30, 0.9, "", dishes=("Lentil Soup", "Chana Masala", "Koshari"))
+    >>> used_in_text(row), used_in_text(row, limit=3)
+    ('Lentil Soup, Chana Masala and 1 more', 'Lentil Soup, Chana Masala, Koshari')
+    """
+    shown = ", ".join(row.dishes[:limit])
+    more = len(row.dishes) - limit
+    return f"{shown} and {more} more" if more > 0 else shown
 
 
 # --------------------------------------------------------------------------------------------
@@ -512,7 +611,8 @@ def to_csv(shopping: ShoppingList) -> str:
 
 
 def _grams(value: float) -> str:
-    return f"{value:,.0f} g"
+    """``0.2 g``, ``6 g``, ``1,250 g``: a pinch keeps its decimal."""
+    return f"{round(value, 1):g} g" if value < 10 else f"{value:,.0f} g"
 
 
 def _money(value: float | None) -> str:
@@ -529,7 +629,8 @@ def _sources(shopping: ShoppingList) -> list[tuple[str, str]]:
 
 
 def to_markdown(shopping: ShoppingList) -> str:
-    """The list as Markdown: one table per aisle, the total, price sources and notes."""
+    """The list as Markdown: one table per aisle (each food with the dishes it is for), the
+    total, price sources and notes."""
     lines = [
         f"# {_md(shopping.title)}",
         "",
@@ -540,14 +641,15 @@ def to_markdown(shopping: ShoppingList) -> str:
             "",
             f"## {_md(aisle_label)}",
             "",
-            "| Buy | Food | Needed | Have | Left over | Est. cost |",
-            "|---|---|--:|--:|--:|--:|",
+            "| Buy | Food | For | Needed | Have | Left over | Est. cost |",
+            "|---|---|---|--:|--:|--:|--:|",
         ]
         for r in rows:
             have = _grams(r.have_g) if r.have_g else ""
             lines.append(
-                f"| {_md(buy_text(r))} | {_md(r.name)} | {_grams(r.needed_g)} | {have} "
-                f"| {_grams(r.leftover_g)} | {_money(r.est_cost_usd)} |"
+                f"| {_md(buy_text(r))} | {_md(r.name)} | {_md(used_in_text(r))} "
+                f"| {_grams(r.needed_g)} | {have} | {_grams(r.leftover_g)} "
+                f"| {_money(r.est_cost_usd)} |"
             )
     if not shopping.rows:
         lines += ["", "Nothing to buy."]
@@ -584,7 +686,8 @@ td.box { width: 1.2rem; font-size: 1.1rem; }
 
 
 def to_html(shopping: ShoppingList) -> str:
-    """The list as a standalone printable HTML page (every text escaped; print CSS)."""
+    """The list as a standalone printable HTML page (each food with the dishes it is for;
+    every text escaped; print CSS)."""
     esc = html.escape
     parts = [
         "<!DOCTYPE html>",
@@ -606,7 +709,8 @@ def to_html(shopping: ShoppingList) -> str:
             "<section>",
             f"<h2>{esc(aisle_label)}</h2>",
             "<table>",
-            '<thead><tr><th></th><th>Buy</th><th>Food</th><th class="num">Needed</th>'
+            "<thead><tr><th></th><th>Buy</th><th>Food</th><th>For</th>"
+            '<th class="num">Needed</th>'
             '<th class="num">Have</th><th class="num">Left over</th>'
             '<th class="num">Est. cost</th></tr></thead>',
             "<tbody>",
@@ -615,6 +719,7 @@ def to_html(shopping: ShoppingList) -> str:
             have = _grams(r.have_g) if r.have_g else ""
             parts.append(
                 f'<tr><td class="box">☐</td><td>{esc(buy_text(r))}</td><td>{esc(r.name)}</td>'
+                f'<td class="muted">{esc(used_in_text(r))}</td>'
                 f'<td class="num">{esc(_grams(r.needed_g))}</td>'
                 f'<td class="num">{esc(have)}</td>'
                 f'<td class="num">{esc(_grams(r.leftover_g))}</td>'

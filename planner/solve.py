@@ -95,6 +95,28 @@ class _RowCache:
             self.rows.append(row)
 
 
+class PlanProblem(pulp.LpProblem):  # type: ignore[misc]
+    """A PuLP problem whose variable list is fixed once its build is over.
+
+    PuLP registers a constraint's variables when the constraint is added, yet rescans every
+    constraint on each ``variables()`` call (four times per solve: about 0.1 s for a ranking
+    model of 1,600 columns). Models call :meth:`freeze_variables` once the objective is set
+    and add no rows after it; later calls return that list.
+    """
+
+    _frozen: list[pulp.LpVariable] | None = None
+
+    def freeze_variables(self) -> None:
+        """Fix the variable list: those of the rows and the objective, sorted by name as PuLP
+        sorts them (the column order steers HiGHS's branching, so it stays PuLP's)."""
+        if self.objective:
+            self._add_variables(self.objective.keys())
+        self._frozen = sorted(self._variables, key=lambda v: v.name)
+
+    def variables(self) -> list[pulp.LpVariable]:
+        return self._frozen if self._frozen is not None else super().variables()
+
+
 class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,name-defined]
     """PuLP's HiGHS interface, with the model passed to HiGHS in one call.
 

@@ -13,8 +13,8 @@ Rules and decisions
   the NASEM 2023 equations for 3–18 y plus 20 kcal/day energy deposition; their coefficients
   were cross-checked against Health Canada's reproduction [HC-EER] and agree with two other
   public reproductions. The band is 90–110 % of the EER. Lactation adds 330 kcal (0–6 months)
-  [E]. Pregnancy: the profile has no trimester, so the band spans all three: from 90 % of the
-  EER (1st trimester, +0 kcal) to 110 % of EER + 452 kcal (3rd trimester) [E].
+  [E]. Pregnancy adds +0 / +340 / +452 kcal in trimesters 1 / 2 / 3 [E]; when the profile
+  gives no trimester the band spans all three (90 % of the EER to 110 % of EER + 452 kcal).
 * **Fibre.** 14 g per 1,000 kcal [E] of the midpoint of the energy band governs (for a
   non-pregnant person that is the EER itself), so fibre scales with the energy the plan
   delivers; the table AI for the life stage is shown in the note.
@@ -25,6 +25,10 @@ Rules and decisions
 * **Impaired potassium excretion** (``kidney_disease`` or ``potassium_raising_medication``):
   potassium has no minimum and a conservative 2,000 mg maximum (basis "clinician"), and a
   warning tells the person to ask their clinician.
+* **Kidney disease** [KDOQI]: phosphorus ≤ 1,000 mg; protein ≤ 0.8 g per kg (not on
+  dialysis) or ≥ 1.0 g per kg (on dialysis, where protein is lost); on dialysis fluid from
+  drinks ≤ 1,500 ml and the water AI does not apply. All are conservative defaults that the
+  clinician's own limits (``clinician_limits`` in the profile) replace.
 
 ``basis`` names the kind of reference value; when the minimum and maximum come from different
 kinds it reads "min/max", e.g. "RDA/UL" or "AI/CDRR".
@@ -61,9 +65,22 @@ TARGET_KEYS: tuple[str, ...] = (
     "fat_pct_energy",
     "carbohydrate_pct_energy",
     "caffeine_mg",
+    "phosphorus_mg",
+    "fluid_ml",
 )
 
 ENERGY_BAND: tuple[float, float] = (0.9, 1.1)
+#: Lowest protein aimed for with kidney disease, g per kg (KDOQI 2020's lower end).
+KIDNEY_PROTEIN_FLOOR_G_PER_KG = 0.6
+#: Conservative kidney defaults (KDOQI 2020), replaced by a clinician's own limits.
+KIDNEY_DEFAULTS: Mapping[str, float] = MappingProxyType(
+    {
+        "phosphorus_max_mg": 1000.0,
+        "protein_max_g_per_kg": 0.8,  # not on dialysis
+        "protein_min_g_per_kg": 1.0,  # on dialysis
+        "fluid_max_ml": 1500.0,  # on dialysis: drinks and drinking water
+    }
+)
 #: Conservative potassium cap (mg/day) when potassium excretion may be impaired.
 POTASSIUM_CAP_IMPAIRED_MG: float = 2000.0
 POTASSIUM_CLINICIAN_NOTE = "conservative default — ask your clinician for your own potassium limit"
@@ -313,13 +330,21 @@ def _energy_target(profile: Profile) -> Target:
     tags = _eer_row(profile)["source"]
     top = eer
     note = f"{low:.0%}–{high:.0%} of your estimated energy requirement ({eer:,.0f} kcal)"
-    if profile.life_stage == "pregnant":
+    if profile.life_stage == "pregnant" and profile.trimester is not None:
+        extra, tag = _energy_addition("pregnant", f"trimester {profile.trimester}")
+        eer += extra
+        tags, top = f"{tags};{tag}", eer
+        note = (
+            f"{low:.0%}–{high:.0%} of your estimated energy requirement ({eer:,.0f} kcal), "
+            f"which includes +{extra:,.0f} kcal for trimester {profile.trimester}"
+        )
+    elif profile.life_stage == "pregnant":
         extra, tag = _max_pregnancy_addition()
         tags, top = f"{tags};{tag}", eer + extra
         note = (
             f"EER {eer:,.0f} kcal; no trimester is known, so the range spans all three: from "
             f"{low:.0%} of the EER (1st trimester, +0 kcal) to {high:.0%} of the EER "
-            f"+ {extra:,.0f} kcal (3rd trimester)"
+            f"+ {extra:,.0f} kcal (3rd trimester); give the trimester for a closer target"
         )
     elif profile.life_stage == "lactating":
         extra, tag = _energy_addition("lactating", _LACTATION_PERIOD)
@@ -343,10 +368,13 @@ def _energy_target(profile: Profile) -> Target:
 
 
 def _person_eer(profile: Profile) -> float:
-    """EER including the lactation addition (pregnancy handled by the energy band)."""
+    """EER including the lactation or trimester addition (without a trimester, pregnancy is
+    handled by the energy band and this is the first-trimester value)."""
     eer = estimate_eer(profile)
     if profile.life_stage == "lactating":
         eer += _energy_addition("lactating", _LACTATION_PERIOD)[0]
+    if profile.life_stage == "pregnant" and profile.trimester is not None:
+        eer += _energy_addition("pregnant", f"trimester {profile.trimester}")[0]
     return eer
 
 
@@ -374,6 +402,17 @@ def _min_with_upper_limit(profile: Profile, key: str, note: str = "") -> Target:
 
 
 def _potassium(profile: Profile) -> Target:
+    own = profile.limits().get("potassium_max_mg")
+    if own is not None:
+        return Target(
+            key="potassium_mg",
+            min=None,
+            max=own,
+            unit="mg",
+            basis="clinician",
+            source="your clinician's limit (profile clinician_limits)",
+            note="your clinician's potassium limit; the usual AI does not apply",
+        )
     if _potassium_excretion_impaired(profile):
         return Target(
             key="potassium_mg",
@@ -430,7 +469,53 @@ def _sodium(profile: Profile) -> Target:
     return _min_with_upper_limit(profile, "sodium_mg", note)
 
 
+def _kidney_limit(profile: Profile, name: str) -> tuple[float, str] | None:
+    """A clinician's limit, else the conservative kidney default; with its source."""
+    own = profile.limits().get(name)
+    if own is not None:
+        return own, "your clinician's limit (profile clinician_limits)"
+    if profile.kidney_disease:
+        return KIDNEY_DEFAULTS[name], cite("KDOQI")
+    return None
+
+
+def _fluid(profile: Profile) -> Target:
+    """Fluid from drinks and drinking water: a limit only on dialysis (or a clinician's)."""
+    limit = profile.limits().get("fluid_max_ml")
+    source = "your clinician's limit (profile clinician_limits)"
+    if limit is None and profile.dialysis:
+        limit, source = KIDNEY_DEFAULTS["fluid_max_ml"], cite("KDOQI")
+    if limit is None:
+        note = "no fluid limit (one applies on dialysis or when your clinician sets one)"
+        return Target("fluid_ml", None, None, "ml", "none", cite("KDOQI"), note)
+    note = (
+        "drinks and drinking water together; conservative default on dialysis — ask your renal "
+        "team for your own fluid allowance"
+    )
+    return Target("fluid_ml", None, limit, "ml", "clinician", source, note)
+
+
+def _phosphorus(profile: Profile) -> Target:
+    found = _kidney_limit(profile, "phosphorus_max_mg")
+    if found is None:
+        note = "no limit for healthy kidneys (one applies with kidney disease)"
+        return Target("phosphorus_mg", None, None, "mg", "none", cite("KDOQI"), note)
+    value, source = found
+    note = "conservative default with kidney disease — ask your clinician for your own limit"
+    return Target("phosphorus_mg", None, value, "mg", "clinician", source, note)
+
+
 def _water(profile: Profile) -> Target:
+    if profile.dialysis or "fluid_max_ml" in profile.limits():
+        return Target(
+            "water_g",
+            None,
+            None,
+            "g",
+            "clinician",
+            cite("KDOQI"),
+            "no water target while fluid is limited: drink what your renal team allows",
+        )
     row = _group_row("dri_water_fiber_protein.csv", "water_g", profile)
     grams = float(row["value"]) * 1000.0  # litres → grams (1 L of water ≈ 1,000 g)
     note = (
@@ -448,7 +533,7 @@ def _energy_midpoint(profile: Profile) -> float:
     """Midpoint of the energy band before rounding, kcal/day (the EER unless pregnant)."""
     low, high = ENERGY_BAND
     eer = _person_eer(profile)
-    if profile.life_stage == "pregnant":
+    if profile.life_stage == "pregnant" and profile.trimester is None:
         return (low * eer + high * (eer + _max_pregnancy_addition()[0])) / 2
     return (low * eer + high * eer) / 2
 
@@ -474,7 +559,38 @@ def _protein(profile: Profile, label: str) -> Target:
         f"the larger of the RDA for {label} ({rda:g} g) and {float(rule['value']):g} g per kg "
         f"body weight ({by_weight:g} g)"
     )
-    return Target("protein_g", max(rda, by_weight), None, "g", "RDA", cite(table["source"]), note)
+    low: float | None = max(rda, by_weight)
+    high = None
+    limits = profile.limits()
+    if profile.kidney_disease:
+        key = "protein_min_g_per_kg" if profile.dialysis else "protein_max_g_per_kg"
+        per_kg = limits.get(key, KIDNEY_DEFAULTS[key])
+        amount = round(per_kg * profile.weight_kg, 1)
+        if profile.dialysis:
+            low = amount
+            note = f"{per_kg:g} g per kg on dialysis ({amount:g} g): dialysis removes protein"
+        else:
+            low, high = round(KIDNEY_PROTEIN_FLOOR_G_PER_KG * profile.weight_kg, 1), amount
+            low = min(low, amount)
+            note = (
+                f"{KIDNEY_PROTEIN_FLOOR_G_PER_KG:g}–{per_kg:g} g per kg with kidney disease "
+                f"({low:g}–{amount:g} g)"
+            )
+        note += "; ask your renal team for your own amount"
+        source = (
+            "your clinician's limit (profile clinician_limits)" if key in limits else cite("KDOQI")
+        )
+        return Target("protein_g", low, high, "g", "clinician", source, note)
+    if "protein_max_g_per_kg" in limits or "protein_min_g_per_kg" in limits:
+        top = limits.get("protein_max_g_per_kg")
+        floor = limits.get("protein_min_g_per_kg")
+        high = round(top * profile.weight_kg, 1) if top else None
+        low = round(floor * profile.weight_kg, 1) if floor else low
+        if high is not None and low is not None:
+            low = min(low, high)
+        note = "your clinician's protein amount"
+        return Target("protein_g", low, high, "g", "clinician", "your clinician's limit", note)
+    return Target("protein_g", low, None, "g", "RDA", cite(table["source"]), note)
 
 
 def _amdr(profile: Profile, key: str) -> Target:
@@ -529,11 +645,25 @@ def _warnings(profile: Profile, caffeine: Target) -> tuple[str, ...]:
             "chloride) or potassium supplements. Ask your clinician for your own potassium limit."
         )
     if profile.life_stage == "pregnant":
+        energy = (
+            f"energy includes the trimester {profile.trimester} addition"
+            if profile.trimester
+            else "the energy range spans all three trimesters (give the trimester for a "
+            "closer target)"
+        )
         warnings.append(
-            "Pregnancy: these targets use the pregnancy DRIs but no trimester-specific advice "
-            "(the energy range spans all three trimesters; caffeine stays at or under "
-            f"{caffeine.max:g} mg a day). Check the plan with your midwife or doctor, and take "
-            "supplements only as they advise."
+            f"Pregnancy: these targets use the pregnancy DRIs ({energy}; caffeine stays at or "
+            f"under {caffeine.max:g} mg a day). The plan keeps to low-mercury fish, 8–12 oz a "
+            "week where your diet allows, and leaves out smoked fish. Check the plan with your "
+            "midwife or doctor, and take supplements only as they advise."
+        )
+    if profile.kidney_disease:
+        warnings.append(
+            "Kidney disease: the plan keeps phosphorus, protein"
+            + (" and fluid" if profile.dialysis else "")
+            + " within conservative limits and chooses lower-potassium vegetables and fruit "
+            "rather than none. These are defaults, not your prescription: enter your renal "
+            "team's own limits in your profile (clinician_limits)."
         )
     return tuple(warnings)
 
@@ -579,6 +709,8 @@ def compute_targets(profile: Profile) -> Targets:
         _amdr(profile, "fat_pct_energy"),
         _amdr(profile, "carbohydrate_pct_energy"),
         _caffeine(profile),
+        _phosphorus(profile),
+        _fluid(profile),
     ]
     targets = {target.key: target for target in built}
     warnings = _warnings(profile, targets["caffeine_mg"])

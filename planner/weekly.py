@@ -1,7 +1,7 @@
 """Planning a saved profile's week: the person's own foods, prices and week-to-week rotation.
 
 :func:`user_foods` joins the catalogue with the person's custom foods and price overrides from
-the store. :func:`plan_saved_week` plans a week for a saved profile, penalising the foods of
+the store. :func:`plan_saved_week` plans a week for a saved profile, penalising the dishes of
 its previous saved week so consecutive weeks differ, and saves the plan before returning.
 """
 
@@ -17,13 +17,13 @@ import pandas as pd
 from foods.catalog import build_food_table, load_catalog
 from foods.errors import UserError
 from foods.text import one_line
-from planner.optimize import plan_week
+from planner.optimiser.week import plan_week
 from planner.plan import Plan
 from planner.profile import profile_from_dict
 from planner.request import PlanRequest
 from planner.store import Store
 
-#: Default strength of the rotation penalty (1 = ``Weights.rotation_usd`` per serving).
+#: Default strength of the rotation penalty (1 = ``Weights.repeat_usd`` per dish).
 ROTATION_STRENGTH = 1.0
 
 
@@ -106,20 +106,32 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+def _entries(value: object, key: str) -> list[Mapping[str, Any]]:
+    """The mappings listed under ``key`` of ``value`` (anything else is ignored)."""
+    found = value.get(key) if isinstance(value, Mapping) else None
+    return [v for v in found if isinstance(v, Mapping)] if isinstance(found, list) else []
+
+
 def foods_of(plan: Mapping[str, Any]) -> set[str]:
     """The food ids eaten anywhere in a plan JSON (parts that are not in the plan shape, as in
     a record edited outside cramp-planner, are ignored)."""
-
-    def items(value: object, key: str) -> list[Mapping[str, Any]]:
-        found = value.get(key) if isinstance(value, Mapping) else None
-        return [v for v in found if isinstance(v, Mapping)] if isinstance(found, list) else []
-
     return {
         item["food_id"]
-        for day in items(plan, "days")
-        for meal in items(day, "meals")
-        for item in items(meal, "items")
+        for day in _entries(plan, "days")
+        for meal in _entries(day, "meals")
+        for item in _entries(meal, "items")
         if isinstance(item.get("food_id"), str)
+    }
+
+
+def dishes_of(plan: Mapping[str, Any]) -> set[str]:
+    """The dish ids served anywhere in a plan JSON (older plans without dishes give none)."""
+    return {
+        dish["dish_id"]
+        for day in _entries(plan, "days")
+        for meal in _entries(day, "meals")
+        for dish in _entries(meal, "dishes")
+        if isinstance(dish.get("dish_id"), str)
     }
 
 
@@ -130,14 +142,12 @@ def jaccard_distance(a: set[str], b: set[str]) -> float:
 
 
 def rotation_penalties(
-    previous: Mapping[str, Any] | None,
-    strength: float = ROTATION_STRENGTH,
-    exempt: frozenset[str] = frozenset(),
+    previous: Mapping[str, Any] | None, strength: float = ROTATION_STRENGTH
 ) -> dict[str, float]:
-    """Foods of the previous week's plan → penalty weight (drinks, salt and oil exempt)."""
+    """Dishes of the previous week's plan → penalty weight (so next week brings others)."""
     if previous is None or strength <= 0:
         return {}
-    return {f: strength for f in foods_of(previous) if f not in exempt}
+    return {d: strength for d in dishes_of(previous)}
 
 
 def plan_saved_week(
@@ -162,7 +172,7 @@ def plan_saved_week(
     request : PlanRequest, optional
         Options to use (its profile is replaced by the saved one); default 7 days.
     rotation_strength : float
-        Penalty weight on the previous saved week's foods (0 = no rotation).
+        Penalty weight on the previous saved week's dishes (0 = no rotation).
     save : bool
         Save the plan (with its request) before returning.
 
@@ -174,11 +184,9 @@ def plan_saved_week(
     monday = week_start(week_of)
     previous = store.latest_plan(profile_name, before_week=monday)
     foods = user_foods(store)
-    staples = frozenset(foods.index[foods["category"].isin(["beverage", "condiment", "fat_oil"])])
-    avoid = rotation_penalties(previous.plan if previous else None, rotation_strength, staples)
-    avoid = {f: w for f, w in avoid.items() if f in foods.index}
+    avoid = rotation_penalties(previous.plan if previous else None, rotation_strength)
     base = request or PlanRequest(profile=profile)
-    req = replace(base, profile=profile, avoid_foods=avoid)
+    req = replace(base, profile=profile, avoid_dishes=avoid)
     plan = plan_week(req, foods)
     saved_id = None
     if save and plan.ok:

@@ -8,6 +8,7 @@ import copy
 import csv
 import datetime as dt
 import email
+import html
 import io
 import ipaddress
 import json
@@ -39,7 +40,7 @@ from planner.mailer import (  # noqa: E402
     send_message,
     validate_address,
 )
-from planner.optimize import plan_week  # noqa: E402
+from planner.optimiser.week import plan_week  # noqa: E402
 from planner.profile import demo_profile  # noqa: E402
 from planner.request import PlanRequest  # noqa: E402
 from planner.shopping import ShoppingList, build_shopping_list, to_csv  # noqa: E402
@@ -107,7 +108,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _serve(handler: Collector, **kwargs: Any) -> Controller:
+def _serve(handler: Collector, **kwargs: Any) -> Any:  # an aiosmtpd Controller
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port(), **kwargs)
     controller.start()
     return controller
@@ -145,15 +146,30 @@ def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             pytest.skip("neither the cryptography package nor openssl is available")
         subprocess.run(
             [
-                "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-addext", "basicConstraints=critical,CA:TRUE",
-                "-keyout", str(key), "-out", str(cert),
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
             ],
             check=True,
             capture_output=True,
-        )  # fmt: skip
+        )
         return cert, key
     private = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
@@ -216,7 +232,14 @@ def received(handler: Collector) -> EmailMessage:
 
 
 def attachments(msg: EmailMessage) -> dict[str, EmailMessage]:
-    return {part.get_filename(): part for part in msg.iter_attachments()}
+    return {str(part.get_filename()): part for part in msg.iter_attachments()}
+
+
+def body_text(msg: EmailMessage, kind: str) -> str:
+    """The text of the message's ``plain`` or ``html`` body."""
+    part = msg.get_body((kind,))
+    assert part is not None, kind
+    return str(part.get_content())
 
 
 # --- the message ------------------------------------------------------------------------------
@@ -238,17 +261,30 @@ def test_message_sent_and_received_has_every_part(
     assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html"]
     assert [p.get_filename() for p in rest] == ["shopping-list.csv", "plan.csv", "plan.ics"]
 
-    text = msg.get_body(("plain",)).get_content()
-    page = msg.get_body(("html",)).get_content()
+    text = body_text(msg, "plain")
+    page = body_text(msg, "html")
     for body in (text, page):
         for nutrient in ("potassium", "magnesium", "calcium", "vitamin D", "sodium"):
             assert nutrient in body
         assert DISCLAIMER in body
         assert "Monday" in body and "2026-11-23" in body
-        for day in plan["days"]:
-            for meal in day["meals"]:
-                for item in meal["items"]:
-                    assert item["name"] in body
+    for day in plan["days"]:
+        for meal in day["meals"]:
+            for item in meal["items"]:
+                assert item["name"] in text and html.escape(item["name"]) in page
+            for dish in meal["dishes"]:
+                assert dish["name"] in text and html.escape(dish["name"]) in page
+                if dish["role"] == "main":
+                    for step in dish["steps"]:
+                        assert step in text and f"<li>{html.escape(step)}</li>" in page
+        assert f"HEI-2020 of the day:** {day['hei2020']:.0f} of 100" in text
+        assert f"HEI-2020 of the day:</strong> {day['hei2020']:.0f} of 100" in page
+        if day["water_schedule"]:
+            first = day["water_schedule"][0]
+            assert f"{first['ml']} ml {first['when']}" in text and "Water to drink" in page
+    total = f"{plan['hei2020']['total']:.0f} of 100"
+    assert f"Healthy Eating Index-2020:** {total}" in text
+    assert f"Healthy Eating Index-2020:</strong> {total}" in page
     assert "Breakfast" in page and "Tuesday 24 November (day 2)" in page
 
     files = attachments(msg)
@@ -262,6 +298,7 @@ def test_message_sent_and_received_has_every_part(
     n_items = sum(len(m["items"]) for d in plan["days"] for m in d["meals"])
     assert len(plan_rows) == n_items
     assert plan_rows[0]["date"] == "2026-11-23" and plan_rows[-1]["date"] == "2026-11-24"
+    assert plan_rows[0]["dish"] == plan["days"][0]["meals"][0]["dishes"][0]["name"]
     ics = files["plan.ics"].get_content()
     ics = ics if isinstance(ics, str) else ics.decode("utf-8")
     n_meals = sum(len(d["meals"]) for d in plan["days"])
@@ -278,8 +315,13 @@ def test_html_escapes_every_string_from_the_plan_and_the_person(
     plan: dict[str, Any], shopping: ShoppingList
 ) -> None:
     evil = copy.deepcopy(plan)
-    evil["days"][0]["meals"][0]["items"][0]["name"] = "<script>alert(1)</script>"
-    evil["days"][0]["meals"][0]["items"][0]["household"] = '1 "cup" & more'
+    meal = evil["days"][0]["meals"][0]
+    meal["items"][0]["name"] = "<script>alert(1)</script>"
+    meal["items"][0]["household"] = '1 "cup" & more'
+    meal["dishes"][0]["name"] = "<iframe src=//evil>Stew"
+    meal["dishes"][0]["steps"][0] = "Stir <svg onload=alert(1)> & serve"
+    evil["days"][0]["water_schedule"] = [{"when": "<u>noon</u>", "ml": 300}]
+    evil["days"][0]["water_to_drink_ml"] = 300
     evil["warnings"] = ["Take <b>care</b> & ask"]
     evil["shortfalls"] = [
         {
@@ -293,20 +335,25 @@ def test_html_escapes_every_string_from_the_plan_and_the_person(
         }
     ]
     msg = message(evil, shopping, profile_label="<i>anna</i>")
-    page = msg.get_body(("html",)).get_content()
-    for raw in ("<script>alert", "<b>care", "<img src=x", "<i>anna", "Salmon <raw>"):
+    page = body_text(msg, "html")
+    raws = ("<script>alert", "<b>care", "<img src=x", "<i>anna", "Salmon <raw>", "<iframe", "<svg")
+    for raw in (*raws, "<u>"):
         assert raw not in page
     for escaped in (
-        "&lt;script&gt;alert(1)&lt;/script&gt;",
-        "1 &quot;cup&quot; &amp; more",
+        "&lt;script&gt;alert(1)&lt;/script&gt; — 1 &quot;cup&quot; &amp; more",
         "Take &lt;b&gt;care&lt;/b&gt; &amp; ask",
         "&lt;img src=x onerror=alert(1)&gt;",
         "&lt;i&gt;anna&lt;/i&gt;",
+        "<strong>&lt;iframe src=//evil&gt;Stew</strong>",
+        "<li>Stir &lt;svg onload=alert(1)&gt; &amp; serve</li>",
+        "300 ml &lt;u&gt;noon&lt;/u&gt;",
     ):
         assert escaped in page
-    assert "What cannot be met, and why" in page and "Safety notes" in page
-    text = msg.get_body(("plain",)).get_content()
+    assert "<h2>Targets not met</h2>" in page and "Safety notes" in page
+    assert "Food groups below the pattern" not in page  # no food-group shortfall here
+    text = body_text(msg, "plain")
     assert "fortified foods are off" in text and "Take <b>care</b> & ask" in text
+    assert "1. Stir <svg onload=alert(1)> & serve" in text  # plain text, shown as typed
 
 
 def test_plan_csv_and_ics_stand_alone(plan: dict[str, Any]) -> None:
@@ -315,6 +362,8 @@ def test_plan_csv_and_ics_stand_alone(plan: dict[str, Any]) -> None:
         "day",
         "date",
         "slot",
+        "dish_id",
+        "dish",
         "food_id",
         "name",
         "servings",
@@ -322,6 +371,14 @@ def test_plan_csv_and_ics_stand_alone(plan: dict[str, Any]) -> None:
         "household",
     ]
     assert rows[0]["date"] == ""
+    items = [(m, i) for d in plan["days"] for m in d["meals"] for i in m["items"]]
+    assert len(rows) == len(items)
+    for row, (meal, it) in zip(rows, items, strict=True):
+        names = {d["dish_id"]: d["name"] for d in meal["dishes"]}
+        assert row["food_id"] == it["food_id"] and row["dish_id"] == (it["dish_id"] or "")
+        assert row["dish"] == (names[it["dish_id"]] if it["dish_id"] else "")
+        assert float(row["servings"]) == it["portion"]
+    assert any(r["dish"] == "" for r in rows) and any(r["dish"] for r in rows)
     tricky = copy.deepcopy(plan)
     tricky["days"][0]["meals"][0]["items"][0]["name"] = "Beans; salt, pepper\\ and a very long " * 3
     ics = plan_ics(tricky, WEEK, now=dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC))
@@ -333,6 +390,80 @@ def test_plan_csv_and_ics_stand_alone(plan: dict[str, Any]) -> None:
     assert "DTSTAMP:20261120T120000Z" in ics
     uids = [line for line in lines if line.startswith("UID:")]
     assert len(uids) == len(set(uids)) == sum(len(d["meals"]) for d in plan["days"])
+
+
+def _ics(text: str) -> str:
+    """``text`` as an iCalendar TEXT value (RFC 5545 §3.3.11)."""
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+
+
+def test_ics_events_are_titled_with_the_main_dish_and_hold_the_recipe(
+    plan: dict[str, Any],
+) -> None:
+    ics = plan_ics(plan, WEEK, now=dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC))
+    events = ics.replace("\r\n ", "").split("BEGIN:VEVENT")[1:]
+    meals = [m for d in plan["days"] for m in d["meals"]]
+    assert len(events) == len(meals)
+    for event, meal in zip(events, meals, strict=True):
+        slot = meal["slot"].capitalize()
+        mains = [d for d in meal["dishes"] if d["role"] == "main"]
+        if mains:
+            title = f"{slot}: {mains[0]['name']}"
+            assert f"SUMMARY:{_ics(title)}\r\n" in event
+            steps = [_ics(f"{n}. {s}") for n, s in enumerate(mains[0]["steps"], start=1)]
+            assert "\\n".join(steps) in event  # numbered, one a line
+        else:
+            names = ", ".join(i["name"] for i in meal["items"])
+            assert f"SUMMARY:{_ics(f'{slot}: {names}')}\r\n" in event
+        for item in meal["items"]:
+            assert _ics(f"{item['name']} — {item['household']}") in event
+
+
+def test_a_plan_saved_before_dishes_is_still_mailed_whole() -> None:
+    item = {
+        "food_id": "banana_raw",
+        "ndb_no": "09040",
+        "name": "Banana",
+        "servings": 2.0,
+        "grams": 236.0,
+        "household": "2 medium",
+    }
+    old = {
+        "status": "optimal",
+        "message": "",
+        "days": [
+            {"day": 1, "meals": [{"slot": "lunch", "items": [item]}], "totals": {}, "cost_usd": 0.5}
+        ],
+        "targets": {},
+        "shortfalls": [],
+        "warnings": [],
+    }
+    msg = message(old, build_shopping_list(old))
+    text = body_text(msg, "plain")
+    page = body_text(msg, "html")
+    assert "- Banana — 2 medium (236 g)" in text.splitlines()
+    assert "<p>Banana — 2 medium (236 g)</p>" in page
+    for body in (text, page):
+        assert "Water to drink" not in body and "HEI-2020" not in body
+    files = attachments(msg)
+    (row,) = csv.DictReader(io.StringIO(files["plan.csv"].get_content()))
+    assert (row["dish_id"], row["dish"], row["servings"], row["food_id"]) == (
+        "",
+        "",
+        "2",
+        "banana_raw",
+    )
+    ics = files["plan.ics"].get_content()
+    ics = (ics if isinstance(ics, str) else ics.decode("utf-8")).replace("\r\n ", "")
+    assert "SUMMARY:Lunch: Banana\r\n" in ics
+    assert "DESCRIPTION:- Banana — 2 medium (236 g)\r\n" in ics
+
+
+def test_plan_csv_neutralises_dish_names(plan: dict[str, Any]) -> None:
+    evil = copy.deepcopy(plan)
+    evil["days"][0]["meals"][0]["dishes"][0]["name"] = '=HYPERLINK("http://x","y")'
+    rows = list(csv.DictReader(io.StringIO(plan_csv(evil))))
+    assert rows[0]["dish"] == '\'=HYPERLINK("http://x","y")'
 
 
 # --- addresses and settings -------------------------------------------------------------------

@@ -92,9 +92,10 @@ def test_to_dict_round_trips_and_is_json_ready(tmp_path: Path) -> None:
     data = profile.to_dict()
     assert data["allergies"] == ["peanuts", "sesame"]  # lists, not tuples
     assert list(data) == [
-        "age", "sex", "life_stage", "weight_kg", "height_cm", "activity", "diet", "allergies",
-        "exclude_foods", "like_foods", "budget_usd_per_day", "kidney_disease",
-        "potassium_raising_medication",
+        "age", "sex", "life_stage", "trimester", "weight_kg", "height_cm", "activity", "diet",
+        "allergies", "exclude_foods", "like_foods", "exclude_dishes", "like_dishes", "cuisines",
+        "exclude_cuisines", "max_minutes_per_meal", "meals_to_plan", "budget_usd_per_day",
+        "kidney_disease", "dialysis", "clinician_limits", "potassium_raising_medication", "email",
     ]  # fmt: skip
     assert profile_from_dict(json.loads(json.dumps(data))) == profile
 
@@ -145,7 +146,7 @@ def test_fractional_age_and_range_edges_are_accepted() -> None:
         ({"sex": "male", "life_stage": "pregnant"}, ["life_stage", "sex 'female'"]),
         ({"age": 60, "life_stage": "pregnant"}, ["life_stage", "60", "14–50"]),
         ({"life_stage": "none"}, ["life_stage", '"none"', "null"]),
-        ({"allergies": ["gluten"]}, ["allergies", '"gluten"', "did you mean 'wheat'"]),
+        ({"allergies": ["glutten"]}, ["allergies", '"glutten"', "did you mean 'gluten'"]),
         ({"allergies": "milk"}, ["allergies", '"milk"', "list"]),
         ({"allergies": [1]}, ["allergies", "1"]),
         ({"budget_usd_per_day": -5}, ["budget_usd_per_day", "-5", "more than 0"]),

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import math
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 from foods.catalog import build_food_table, load_catalog, read_food_csv
 from foods.schema import column_names, labels, vocabulary
 from planner.commands import shopping as shopping_command
-from planner.optimize import plan_week
+from planner.optimiser.week import plan_week
 from planner.profile import demo_profile
 from planner.request import PlanRequest
 from planner.shopping import (
@@ -31,28 +32,52 @@ from planner.shopping import (
     to_csv,
     to_html,
     to_markdown,
+    used_in_text,
 )
 
 XSS = "<script>alert(1)</script>"
 
 
-def item(food_id: str, grams: float, name: str | None = None) -> dict[str, Any]:
+def item(
+    food_id: str, grams: float, name: str | None = None, dish_id: str | None = None
+) -> dict[str, Any]:
+    """A plan item in the dish shape (``dish_id`` None: a side food)."""
     return {
         "food_id": food_id,
         "ndb_no": "",
         "name": name or food_id,
-        "servings": 1.0,
         "grams": grams,
         "household": "1 serving",
+        "cost_usd": 0.0,
+        "dish_id": dish_id,
+        "replaces": None,
+        "portion": 1.0,
+    }
+
+
+def dish(dish_id: str, name: str) -> dict[str, Any]:
+    return {
+        "dish_id": dish_id,
+        "name": name,
+        "role": "main",
+        "portion": 1.0,
+        "minutes": 30,
+        "cuisine": "indian",
+        "steps": ["Cook."],
     }
 
 
 def hand_plan(*days: list[dict[str, Any]]) -> dict[str, Any]:
-    """A plan JSON with one lunch per day holding the given items."""
+    """A plan JSON with one lunch per day holding the given items (no dishes)."""
     return {
         "status": "optimal",
         "days": [
-            {"day": i, "meals": [{"slot": "lunch", "items": items}], "totals": {}, "cost_usd": 0}
+            {
+                "day": i,
+                "meals": [{"slot": "lunch", "dishes": [], "items": items}],
+                "totals": {},
+                "cost_usd": 0,
+            }
             for i, items in enumerate(days, start=1)
         ],
         "targets": {},
@@ -180,6 +205,107 @@ def test_a_real_plan_is_covered_food_by_food(plan: dict[str, Any], foods: pd.Dat
     assert shopping.days == 2 and shopping.title == "Shopping list for 2 days"
 
 
+# --- dishes ---------------------------------------------------------------------------------
+
+
+def dish_week() -> dict[str, Any]:
+    """Day 1: chana masala (chickpeas, onion, a pinch of pepper) and a banana on the side;
+    day 2: lentil soup (onion, banana) and a banana on the side."""
+    chana, soup = dish("chana", "Chana Masala"), dish("soup", "Lentil Soup")
+    plan = hand_plan(
+        [
+            item("chickpeas_cooked", 170, "Chickpeas, cooked", "chana"),
+            item("onion_raw", 70, "Onion, raw", "chana"),
+            item("spice_black_pepper", 0.2, "Black pepper, ground", "chana"),
+            item("banana_raw", 118, "Banana"),
+        ],
+        [
+            item("onion_raw", 50, "Onion, raw", "soup"),
+            item("banana_raw", 118, "Banana", "soup"),
+            item("banana_raw", 118, "Banana"),
+        ],
+    )
+    plan["days"][0]["meals"][0]["dishes"] = [chana]
+    plan["days"][1]["meals"][0]["dishes"] = [soup]
+    return plan
+
+
+def test_dish_ingredients_and_side_foods_are_both_bought(foods: pd.DataFrame) -> None:
+    rows = {r.food_id: r for r in build_shopping_list(dish_week(), foods).rows}
+    assert set(rows) == {"chickpeas_cooked", "onion_raw", "spice_black_pepper", "banana_raw"}
+    assert rows["banana_raw"].needed_g == 3 * 118 and rows["banana_raw"].buy_quantity == 3
+    assert rows["onion_raw"].needed_g == 120
+    assert rows["onion_raw"].dishes == ("Chana Masala", "Lentil Soup")
+    assert rows["banana_raw"].dishes == ("Lentil Soup",)  # the side bananas name no dish
+    assert rows["chickpeas_cooked"].dishes == ("Chana Masala",)
+
+
+def test_a_pinch_of_spice_is_one_jar_with_a_note_not_already_at_home(
+    foods: pd.DataFrame,
+) -> None:
+    shopping = build_shopping_list(dish_week(), foods)
+    (pepper,) = [r for r in shopping.rows if r.food_id == "spice_black_pepper"]
+    assert pepper.buy_quantity == 1 and pepper.buy_unit == foods.at[pepper.food_id, "purchase_unit"]
+    assert pepper.needed_g == pytest.approx(0.2) and not pepper.by_count
+    notes = " ".join(shopping.notes)
+    assert "Already at home" not in notes
+    assert f"check the pantry first): Black pepper, ground (0.2 g of {pepper.buy_unit})" in notes
+    assert "Onion" not in notes.partition("pantry")[2]  # a real amount is not a pinch
+    assert "| 0.2 g |" in to_markdown(shopping)
+    # what is at home covers the pinch only when it is all there
+    half = build_shopping_list(dish_week(), foods, {"spice_black_pepper": 0.1})
+    assert "spice_black_pepper" in {r.food_id for r in half.rows}
+    whole = build_shopping_list(dish_week(), foods, {"spice_black_pepper": 0.2})
+    assert "spice_black_pepper" not in {r.food_id for r in whole.rows}
+    assert any("Already at home" in n and "Black pepper" in n for n in whole.notes)
+
+
+def test_a_plan_saved_before_dishes_still_makes_a_list(foods: pd.DataFrame) -> None:
+    old = {
+        "food_id": "banana_raw",
+        "ndb_no": "09040",
+        "name": "Banana",
+        "servings": 2.0,
+        "grams": 236.0,
+        "household": "2 medium",
+    }
+    plan = {"days": [{"day": 1, "meals": [{"slot": "snack", "items": [old]}]}]}
+    (row,) = build_shopping_list(plan, foods).rows
+    assert buy_text(row) == "2 medium bananas" and row.dishes == () and used_in_text(row) == ""
+
+
+def test_every_format_says_which_dishes_a_food_is_for(foods: pd.DataFrame) -> None:
+    plan = dish_week()
+    plan["days"][1]["meals"][0]["dishes"][0]["name"] = "=cmd() <b>&</b> Soup"
+    shopping = build_shopping_list(plan, foods)
+    csv_rows = {r["food_id"]: r for r in csv.DictReader(io.StringIO(to_csv(shopping)))}
+    assert csv_rows["onion_raw"]["for_dishes"] == "Chana Masala|=cmd() <b>&</b> Soup"
+    assert csv_rows["banana_raw"]["for_dishes"] == "'=cmd() <b>&</b> Soup"  # made inert
+    assert csv_rows["spice_black_pepper"]["for_dishes"] == "Chana Masala"
+    md = to_markdown(shopping)
+    assert "| Onion, raw | Chana Masala, =cmd() \\<b\\>&\\</b\\> Soup |" in md
+    page = to_html(shopping)
+    assert "<b>&" not in page and "Chana Masala, =cmd() &lt;b&gt;&amp;&lt;/b&gt; Soup" in page
+    many = replace(shopping.rows[0], dishes=("A", "B", "C", "D"))
+    assert used_in_text(many) == "A, B and 2 more"
+
+
+def test_a_real_plan_lists_every_dish_ingredient_under_its_dish(
+    plan: dict[str, Any], foods: pd.DataFrame
+) -> None:
+    rows = {r.food_id: r for r in build_shopping_list(plan, foods).rows}
+    checked = 0
+    for day in plan["days"]:
+        for meal in day["meals"]:
+            names = {d["dish_id"]: d["name"] for d in meal["dishes"]}
+            for it in meal["items"]:
+                if it["dish_id"] is None or it["food_id"] not in rows:
+                    continue
+                assert names[it["dish_id"]] in rows[it["food_id"]].dishes, it["food_id"]
+                checked += 1
+    assert checked >= 10  # a real week of dishes has many ingredients
+
+
 # --- formats --------------------------------------------------------------------------------
 
 
@@ -259,7 +385,7 @@ def _custom_foods() -> pd.DataFrame:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(column_names())
-    writer.writerow([values[c] for c in column_names()])
+    writer.writerow([values.get(c, "") for c in column_names()])
     custom = build_food_table(read_food_csv(buf.getvalue(), "mine.csv"), "mine.csv", "custom")
     return load_catalog([custom])
 

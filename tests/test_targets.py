@@ -300,7 +300,7 @@ def test_every_key_present_with_source_and_consistent_bounds() -> None:
     for key, target in targets.targets.items():
         assert target.key == key
         assert target.source.startswith("[")
-        assert target.min is not None or target.max is not None
+        assert target.min is not None or target.max is not None or target.basis == "none"
         if target.min is not None and target.max is not None:
             assert target.min <= target.max
 
@@ -398,7 +398,9 @@ def test_cli_json_follows_the_targets_contract(
     assert document["targets"]["potassium_mg"]["min"] is None
     assert document["targets"]["potassium_mg"]["max"] == 2000
     assert document["targets"]["vitamin_d_ug"]["unit"] == "µg"
-    assert len(document["warnings"]) == 1
+    assert document["targets"]["phosphorus_mg"]["max"] == 1000
+    assert len(document["warnings"]) == 2  # potassium, and the kidney defaults to confirm
+    assert "clinician_limits" in document["warnings"][1]
 
 
 @pytest.mark.usefixtures("cli_targets_only")

@@ -19,7 +19,7 @@ from foods.errors import UserError
 from planner.commands.options import date_arg, int_in, note_skips, write_atomic
 from planner.commands.shopping import foods_for
 from planner.mailer import MailError, SmtpSettings, build_message, send_message, validate_address
-from planner.optimize import plan_week
+from planner.optimiser.week import plan_week
 from planner.profile import load_profile, profile_from_dict
 from planner.request import PlanRequest
 from planner.shopping import build_shopping_list, read_have, read_plan

@@ -17,10 +17,10 @@ from planner.commands.options import (
     note_skips,
     user_foods_noting_skips,
 )
-from planner.optimize import plan_week
+from planner.optimiser.week import plan_week
 from planner.profile import load_profile
 from planner.report import plan_markdown, plan_table
-from planner.request import MAX_DAYS_PER_FOOD, PlanRequest
+from planner.request import MAX_DISH_PER_WEEK, PlanRequest
 from planner.textfmt import to_json
 
 
@@ -42,10 +42,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--no-fortified", action="store_true", help="do not use fortified foods")
     parser.add_argument(
-        "--max-days-per-food",
+        "--max-dish-per-week",
         type=int_in(1, 7),
-        default=MAX_DAYS_PER_FOOD,
-        help=f"most days a week one food may appear, 1–7 (default {MAX_DAYS_PER_FOOD})",
+        default=MAX_DISH_PER_WEEK,
+        help=f"most times a week one dish may appear, 1–7 (default {MAX_DISH_PER_WEEK})",
     )
     parser.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     parser.add_argument(
@@ -59,7 +59,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--rotation",
         type=float_in(0, 10),
         default=1.0,
-        help="how strongly to avoid last week's foods for a saved profile, 0–10 (0 = off, "
+        help="how strongly to avoid last week's dishes for a saved profile, 0–10 (0 = off, "
         "default 1)",
     )
     parser.set_defaults(func=run)
@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         "allow_fortified": not args.no_fortified,
         "solver": args.solver,
         "time_limit_s": args.time_limit,
-        "max_days_per_food": args.max_days_per_food,
+        "max_dish_per_week": args.max_dish_per_week,
     }
     week = args.week_of or dt.date.today()
     note = ""
