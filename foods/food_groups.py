@@ -15,7 +15,8 @@ that script's docstring and in ``foods/data/PROVENANCE.md``). Each row has a ``b
     × ``value`` per 100 g.
 
 A person's own food has no row; it counts by its category (:data:`CATEGORY_DEFAULTS`), e.g.
-a vegetable as "other vegetables" at 130 g per cup, a grain as refined at 1 oz per oz-eq.
+a vegetable as "other vegetables" at 130 g per cup, a grain as refined at 1 oz per oz-eq;
+an oil or spread counts its fat as oils, a sweet its sugars as added sugars.
 """
 
 from __future__ import annotations
@@ -145,10 +146,18 @@ def equivalents_per_100g(foods: pd.DataFrame) -> pd.DataFrame:
     np.add.at(out, (row, column), amount)
     ruled = set(food_group_rules()["food_id"])  # rows saying "none" count nothing
     columns = {c: i for i, c in enumerate(COMPONENTS)}
+    all_fat = np.nan_to_num(_column(foods, "fat_g"))
+    all_sugars = np.nan_to_num(_column(foods, "sugars_g"))
     for i, (food_id, category) in enumerate(zip(foods.index, foods["category"], strict=True)):
+        if food_id in ruled:
+            continue
         default = CATEGORY_DEFAULTS.get(str(category))
-        if food_id not in ruled and default is not None:
+        if default is not None:
             out[i, columns[default[0]]] = 100.0 / default[1]
+        elif category == "fat_oil":  # a person's own oil or spread: its fat counts as oils
+            out[i, columns["oils"]] = all_fat[i]
+        elif category == "sweet":  # a person's own sweet: its sugars count as added
+            out[i, columns["added_sugars"]] = all_sugars[i] / TSP_SUGAR_G
     return pd.DataFrame(out, index=foods.index, columns=list(COMPONENTS))
 
 

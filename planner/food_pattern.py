@@ -56,6 +56,22 @@ PATTERN_GROUPS: Mapping[str, Mapping[str, float]] = MappingProxyType(
     }
 )
 #: Groups the planner aims at every day (minimums), and per week.
+#: Names of the pattern groups for people (capitalise for a heading).
+GROUP_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "vegetables": "vegetables",
+        "fruits": "fruits",
+        "grain_whole": "whole grains",
+        "dairy": "dairy or fortified soy",
+        "protein_foods": "protein foods",
+        "veg_dark_green": "dark-green vegetables",
+        "veg_red_orange": "red and orange vegetables",
+        "legumes": "beans, peas and lentils",
+        "veg_starchy": "starchy vegetables",
+        "veg_other": "other vegetables",
+        "protein_seafood": "seafood",
+    }
+)
 DAILY_MINIMUMS: tuple[str, ...] = ("vegetables", "fruits", "dairy", "protein_foods", "grain_whole")
 WEEKLY_MINIMUMS: tuple[str, ...] = (
     "veg_dark_green",

@@ -54,11 +54,18 @@ def scale_household(household: str, servings: float) -> str:
     '2 × slice'
     >>> scale_household("2 cups (16 fl oz)", 2.5)
     '5 cups'
+    >>> scale_household("1/8 tsp", 0.5), scale_household("a pinch", 1.5)
+    ('a pinch', 'a pinch')
     """
     if servings != 1:  # "(16 fl oz)" or "(7\" long)" describes one serving only
         household = re.sub(r"\s*\([^)]*\)", "", household).strip() or household
     match = _LEADING.match(household)
     if not match:
-        return household if servings == 1 else f"{friendly(servings)} × {household}"
+        if servings == 1 or (household.startswith("a ") and servings < 2):
+            return household  # "a pinch", "a squeeze" stay as they are for a cook
+        return f"{friendly(servings)} × {household}"
     amount = float(_parse(match.group(1)) * Fraction(servings).limit_denominator(8))
-    return f"{friendly(amount)} {match.group(2)}".strip()
+    unit = match.group(2)
+    if amount < 0.125 and unit.startswith("tsp"):
+        return "a pinch"
+    return f"{friendly(amount)} {unit}".strip()

@@ -54,6 +54,7 @@ class PlanItem:
     dish_id: str | None = None
     replaces: str | None = None
     portion: float = 1.0
+    replaces_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ def _item_dict(item: PlanItem) -> dict[str, Any]:
         "cost_usd": round(item.cost_usd, 2),
         "dish_id": item.dish_id,
         "replaces": item.replaces,
+        "replaces_name": item.replaces_name,
         "portion": item.portion,
     }
 

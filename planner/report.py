@@ -25,6 +25,7 @@ from typing import Any
 
 from foods.text import one_line
 from planner.explain import label
+from planner.food_pattern import GROUP_LABELS as _GROUP_LABELS
 from planner.food_pattern import PATTERN_GROUPS, UNITS
 from planner.textfmt import md_escape as _md_escape
 
@@ -68,22 +69,12 @@ COVERAGE_KEYS: tuple[str, ...] = (
     "fiber_g",
 )
 #: Pattern groups compared with the Dietary Guidelines every day, in order, with their names.
-PATTERN_ROWS: tuple[tuple[str, str], ...] = (
-    ("vegetables", "Vegetables"),
-    ("fruits", "Fruits"),
-    ("grain_whole", "Whole grains"),
-    ("dairy", "Dairy or fortified soy"),
-    ("protein_foods", "Protein foods"),
+PATTERN_ROWS: tuple[tuple[str, str], ...] = tuple(
+    (g, _GROUP_LABELS[g].capitalize())
+    for g in ("vegetables", "fruits", "grain_whole", "dairy", "protein_foods")
 )
 #: Names of the pattern groups a food-group shortfall can name (``shortfalls[].nutrient``).
-GROUP_LABELS: Mapping[str, str] = dict(PATTERN_ROWS) | {
-    "veg_dark_green": "Dark-green vegetables",
-    "veg_red_orange": "Red and orange vegetables",
-    "legumes": "Beans, peas and lentils",
-    "veg_starchy": "Starchy vegetables",
-    "veg_other": "Other vegetables",
-    "protein_seafood": "Seafood",
-}
+GROUP_LABELS: Mapping[str, str] = {k: v.capitalize() for k, v in _GROUP_LABELS.items()}
 #: Under the coverage table when days have water to drink (the totals count food and drinks).
 WATER_NOTE = (
     "Total water counts the water in the foods and drinks of the meals; the water to drink "
@@ -180,7 +171,10 @@ def food_names(plan: Mapping[str, Any]) -> dict[str, str]:
 
 def _line(item: Mapping[str, Any], names: Mapping[str, str]) -> Line:
     replaces = item.get("replaces")
-    instead = None if replaces in (None, "") else names.get(str(replaces), str(replaces))
+    instead = None
+    if replaces not in (None, ""):
+        named = item.get("replaces_name")
+        instead = str(named) if named else names.get(str(replaces), str(replaces))
     return Line(
         name=_text(item.get("name") or item.get("food_id")),
         household=_text(item.get("household")),

@@ -363,3 +363,16 @@ def test_food_groups_csv_is_what_the_build_script_writes(
     assert "food_groups.csv:" in capsys.readouterr().out
     written = (tmp_path / "food_groups.csv").read_text(encoding="utf-8")
     assert written == (data / "food_groups.csv").read_text(encoding="utf-8")
+
+
+def test_a_persons_own_oil_and_sweet_count_oils_and_added_sugars() -> None:
+    from foods.food_groups import TSP_SUGAR_G, equivalents_per_100g
+
+    foods = pd.DataFrame(
+        {"category": ["fat_oil", "sweet"], "fat_g": [92.0, 1.0], "sugars_g": [0.0, 63.0]},
+        index=["my_ghee", "my_fudge"],
+    )
+    table = equivalents_per_100g(foods)
+    assert table.at["my_ghee", "oils"] == pytest.approx(92.0)
+    assert table.at["my_fudge", "added_sugars"] == pytest.approx(63.0 / TSP_SUGAR_G)
+    assert table.loc["my_fudge"].drop("added_sugars").sum() == 0

@@ -276,3 +276,65 @@ def test_cli_missing_profile_file(tmp_path: Path, capsys: pytest.CaptureFixture[
     err = capsys.readouterr().err
     assert status == 2
     assert "profile file not found" in err and "Traceback" not in err
+
+
+# --- fields for dishes, kidney disease and pregnancy ------------------------------------------
+
+
+def test_new_fields_are_read_and_cleaned() -> None:
+    profile = profile_from_dict(
+        {
+            **VALID,
+            "exclude_foods": ["  Banana ", "peanut butter", "tofu_firm"],
+            "like_dishes": ["chana_masala_whole_wheat_chapati"],
+            "cuisines": ["indian", "italian"],
+            "exclude_cuisines": ["nordic"],
+            "max_minutes_per_meal": 30,
+            "meals_to_plan": ["dinner", "lunch"],
+            "allergies": ["gluten"],
+        }
+    )
+    assert profile.exclude_foods == ("banana", "peanut butter", "tofu_firm")
+    assert profile.cuisines == ("indian", "italian") and profile.exclude_cuisines == ("nordic",)
+    assert profile.max_minutes_per_meal == 30
+    assert set(profile.meals_to_plan) == {"lunch", "dinner"}
+    assert profile.allergies == ("gluten",)
+
+
+def test_kidney_fields_and_clinician_limits() -> None:
+    profile = profile_from_dict(
+        {
+            **VALID,
+            "kidney_disease": True,
+            "dialysis": True,
+            "clinician_limits": {"potassium_max_mg": 2400, "fluid_max_ml": 1200},
+        }
+    )
+    assert profile.dialysis and profile.limits() == {
+        "potassium_max_mg": 2400.0,
+        "fluid_max_ml": 1200.0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"trimester": 2}, ["trimester", "pregnant"]),
+        ({"life_stage": "pregnant", "age": 30, "trimester": 4}, ["trimester", "4"]),
+        ({"dialysis": True}, ["dialysis", "kidney_disease"]),
+        ({"clinician_limits": {"potasium_max_mg": 2000}}, ["clinician_limits", "potasium_max_mg"]),
+        ({"clinician_limits": {"potassium_max_mg": -1}}, ["potassium_max_mg", "-1"]),
+        (
+            {"clinician_limits": {"protein_min_g_per_kg": 1.2, "protein_max_g_per_kg": 0.8}},
+            ["protein_min_g_per_kg", "above"],
+        ),
+        ({"cuisines": ["martian"]}, ["cuisines", '"martian"']),
+        ({"meals_to_plan": []}, ["meals_to_plan"]),
+        ({"meals_to_plan": ["brunch"]}, ["meals_to_plan", '"brunch"']),
+        ({"max_minutes_per_meal": 2}, ["max_minutes_per_meal", "2"]),
+    ],
+)
+def test_new_fields_name_the_field_and_the_fix(change: dict[str, Any], expected: list[str]) -> None:
+    message = _error({**VALID, **change})
+    for part in expected:
+        assert part in message, f"{part!r} not in {message!r}"

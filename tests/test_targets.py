@@ -426,3 +426,26 @@ def test_cli_table_is_aligned_and_ends_with_warnings_notes_sources(
     ]
     assert [row[unit_column:].split("  ")[0].strip() for row in rows] == units
     assert out.index("Warnings:") < out.index("Notes:") < out.index("Sources:")
+
+
+# --- trimester, kidney disease and dialysis -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("trimester", "extra"), [(1, 0), (2, 340), (3, 452)])
+def test_pregnancy_energy_adds_the_trimester_amount(trimester: int, extra: float) -> None:
+    base = compute_targets(person(age=28)).eer_kcal
+    pregnant = compute_targets(person(age=28, life_stage="pregnant", trimester=trimester))
+    assert pregnant.eer_kcal == pytest.approx(base + extra)
+
+
+def test_kidney_defaults_and_dialysis() -> None:
+    ckd = compute_targets(person(kidney_disease=True))
+    assert ckd["phosphorus_mg"].max == 1000
+    assert ckd["protein_g"].max == pytest.approx(0.8 * 65)
+    assert ckd["fluid_ml"].max is None
+    dialysis = compute_targets(person(kidney_disease=True, dialysis=True))
+    assert dialysis["protein_g"].min == pytest.approx(1.0 * 65)
+    assert dialysis["fluid_ml"].max == 1500
+    assert dialysis["water_g"].min is None  # no water target under a fluid limit
+    own = compute_targets(person(kidney_disease=True, clinician_limits={"phosphorus_max_mg": 800}))
+    assert own["phosphorus_mg"].max == 800 and "clinician" in own["phosphorus_mg"].source

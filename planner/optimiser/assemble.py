@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from planner.explain import best_sources, label, reason_for, unit_of
-from planner.food_pattern import DAILY_MINIMUMS, PATTERN_GROUPS
+from planner.food_pattern import DAILY_MINIMUMS, GROUP_LABELS, PATTERN_GROUPS
 from planner.hei import hei2020
 from planner.optimiser.model import AMDR
 from planner.plan import SHORTFALL_TOLERANCE, DayPlan, Plan, PlanStatus, Shortfall, SolverInfo
@@ -100,23 +100,6 @@ def check_limits(ctx: Context, days: list[DayPlan]) -> list[str]:
         if budget is not None and day.cost_usd > budget * (1 + 1e-6) + 1e-6:
             problems.append(f"day {day.day}: cost ${day.cost_usd:.2f} above ${budget:.2f}")
     return problems
-
-
-GROUP_LABELS: Mapping[str, str] = MappingProxyType(
-    {
-        "vegetables": "vegetables",
-        "fruits": "fruit",
-        "dairy": "dairy or fortified soy",
-        "protein_foods": "protein foods",
-        "grain_whole": "whole grains",
-        "veg_dark_green": "dark-green vegetables",
-        "veg_red_orange": "red and orange vegetables",
-        "legumes": "beans, peas and lentils",
-        "veg_starchy": "starchy vegetables",
-        "veg_other": "other vegetables",
-        "protein_seafood": "seafood",
-    }
-)
 
 
 def group_amount(day: DayPlan, group: str) -> float:

@@ -51,9 +51,27 @@ def _meal(slot: str, picks: list[tuple[int, float]], model: DayModel, table: Foo
         )
         for ing in dish.ingredients:
             household = scale_household(ing.household, portion)
-            extra = {"dish_id": dish.dish_id, "replaces": ing.replaces, "portion": portion}
+            extra = {
+                "dish_id": dish.dish_id,
+                "replaces": ing.replaces,
+                "replaces_name": _name_of(ing.replaces, table),
+                "portion": portion,
+            }
             items.append(table.item(ing.food_id, ing.grams * portion, household, **extra))
     return Meal(slot=slot, dishes=tuple(dishes), items=tuple(items))
+
+
+def _name_of(food_id: str | None, table: FoodTable) -> str | None:
+    """The name of a replaced food (it may be left out of the person's table: then the
+    catalogue's name, or the id)."""
+    if food_id is None:
+        return None
+    if food_id in table.name:
+        return table.name[food_id]
+    from foods.catalog import bundled_catalog
+
+    catalog = bundled_catalog()
+    return str(catalog.at[food_id, "name"]) if food_id in catalog.index else food_id
 
 
 def extract_day(day: int, model: DayModel, table: FoodTable) -> DayPlan:
