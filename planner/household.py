@@ -19,6 +19,10 @@ _NICE = {
 }
 
 
+#: Units written in the plural above one ("2 cups", "1 1/2 slices"); others stay as they are.
+_PLURAL = re.compile(r"^(cup|slice|piece|container|can|pita|cracker|stalk|clove|egg|box|bar)\b")
+
+
 def _parse(amount: str) -> Fraction:
     parts = amount.split()
     return sum((Fraction(p) for p in parts), Fraction(0))
@@ -47,7 +51,7 @@ def scale_household(household: str, servings: float) -> str:
     Examples
     --------
     >>> scale_household("1/2 cup", 3)
-    '1 1/2 cup'
+    '1 1/2 cups'
     >>> scale_household("1 medium", 2)
     '2 medium'
     >>> scale_household("slice", 2)
@@ -56,6 +60,8 @@ def scale_household(household: str, servings: float) -> str:
     '5 cups'
     >>> scale_household("1/8 tsp", 0.5), scale_household("a pinch", 1.5)
     ('a pinch', 'a pinch')
+    >>> scale_household("1 cup", 2), scale_household("1 slice, regular", 1.5)
+    ('2 cups', '1 1/2 slices, regular')
     """
     if servings != 1:  # "(16 fl oz)" or "(7\" long)" describes one serving only
         household = re.sub(r"\s*\([^)]*\)", "", household).strip() or household
@@ -68,4 +74,6 @@ def scale_household(household: str, servings: float) -> str:
     unit = match.group(2)
     if amount < 0.125 and unit.startswith("tsp"):
         return "a pinch"
+    if amount > 1:
+        unit = _PLURAL.sub(lambda m: m.group(1) + "s", unit, count=1)
     return f"{friendly(amount)} {unit}".strip()

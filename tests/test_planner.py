@@ -409,3 +409,10 @@ def test_random_profiles_get_a_verified_explained_plan(profile: Profile) -> None
         assert s["reason"] and s["kind"] in ("nutrient", "food_group")
     if profile.kidney_disease or profile.potassium_raising_medication:
         assert all(d["totals"]["potassium_mg"] <= 2000 + 1e-6 for d in plan["days"])
+
+
+def test_a_word_that_names_nothing_is_reported() -> None:
+    profile = dataclasses.replace(DEMO, exclude_foods=("bananna",), like_foods=("lentils",))
+    plan = plan_of(profile, days=1)
+    notes = [w for w in plan["warnings"] if "Nothing is called" in w]
+    assert len(notes) == 1 and "'bananna'" in notes[0] and "leave out" in notes[0]

@@ -1,13 +1,16 @@
-"""Drawing helpers shared by the pages: errors, tables and Altair charts of a plan.
+"""Drawing helpers shared by the pages: errors, meal text, tables and Altair charts of a plan.
 
-Every number shown carries its unit. Tables are built from the plan JSON as the planner
-returned it (no nutrition is recomputed here, except through :func:`planner.plan.recompute_totals`
-for the "where it comes from" view, which is the planner's own arithmetic).
+Every number shown carries its unit. Everything is drawn from the plan JSON as the planner
+returned it, through the view model of :mod:`planner.report` (meals grouped under their
+dishes, food groups against the pattern, HEI-2020 rows) so the page says what the e-mail and
+the downloads say; no nutrition is recomputed here, except through
+:func:`planner.plan.recompute_totals` for the "where it comes from" view, which is the
+planner's own arithmetic. Text from the plan is Markdown-escaped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import altair as alt
@@ -17,7 +20,16 @@ import streamlit as st
 from foods.errors import UserError
 from planner.explain import label, unit_of
 from planner.plan import recompute_totals
-from planner.report import COVERAGE_KEYS
+from planner.report import (
+    COVERAGE_KEYS,
+    Line,
+    hei_rows,
+    line_text,
+    pattern_rows,
+    short_number,
+    water_text,
+)
+from planner.textfmt import md_escape
 
 #: Nutrients of the "where it comes from" view (the cramp minerals and vitamin D).
 SOURCE_KEYS: tuple[str, ...] = ("potassium_mg", "magnesium_mg", "calcium_mg", "vitamin_d_ug")
@@ -77,33 +89,32 @@ def band_text(target: Mapping[str, Any]) -> str:
 
 
 def met_count(plan: Mapping[str, Any]) -> tuple[int, int]:
-    """(targets without a shortfall, targets with a minimum) — for the headline metric."""
+    """(targets without a nutrient shortfall, targets with a minimum) — for the headline."""
     with_min = [k for k, t in plan.get("targets", {}).items() if t.get("min")]
-    short = {s["nutrient"] for s in plan.get("shortfalls", [])}
+    short = {
+        s["nutrient"] for s in plan.get("shortfalls", []) if s.get("kind", "nutrient") == "nutrient"
+    }
     return len([k for k in with_min if k not in short]), len(with_min)
 
 
 # --- meals ----------------------------------------------------------------------------------
 
 
-def day_frame(day: Mapping[str, Any], locked: set[tuple[int, str, str]]) -> pd.DataFrame:
-    """One day's meals as a table: meal, food, household portion, grams, cost, locked."""
-    rows = []
-    for meal in day.get("meals", []):
-        for item in meal.get("items", []):
-            rows.append(
-                {
-                    "Meal": str(meal["slot"]).capitalize(),
-                    "Food": item["name"],
-                    "Portion": item["household"],
-                    "Amount (g)": float(item["grams"]),
-                    "Cost (US$)": float(item.get("cost_usd", 0.0)),
-                    "Locked": "locked"
-                    if (day["day"], meal["slot"], item["food_id"]) in locked
-                    else "",
-                }
-            )
-    return pd.DataFrame(rows)
+def ingredient_lines(lines: Iterable[Line]) -> str:
+    """Markdown bullets of ingredients or side foods: name — household (grams), and
+    ", instead of X" for a substitute (every string from the plan escaped)."""
+    return "\n".join(f"- {line_text(line, md_escape)}" for line in lines)
+
+
+def steps_markdown(steps: Iterable[str]) -> str:
+    """Numbered Markdown steps (recipe text shown as plain text)."""
+    return "\n".join(f"{n}. {md_escape(step)}" for n, step in enumerate(steps, start=1))
+
+
+def drink_text(day: Mapping[str, Any]) -> str:
+    """The day's water as one line: ``Drink about 930 ml: 310 ml with breakfast, …``."""
+    water = water_text(day, md_escape)
+    return f"Drink {water}." if water else ""
 
 
 def table_height(rows: int) -> int:
@@ -111,11 +122,94 @@ def table_height(rows: int) -> int:
     return 35 * (rows + 1) + 3
 
 
-MEAL_COLUMNS = {
-    "Amount (g)": st.column_config.NumberColumn("Amount (g)", format="%.0f g"),
-    "Cost (US$)": st.column_config.NumberColumn("Cost (US$)", format="$%.2f"),
-    "Locked": st.column_config.TextColumn("Locked", width="small"),
-}
+# --- food groups and HEI-2020 ---------------------------------------------------------------
+
+
+def food_group_frame(plan: Mapping[str, Any], day: int | None = None) -> pd.DataFrame:
+    """Per pattern group (vegetables, fruits, whole grains, dairy, protein foods): the amount
+    planned (on ``day``, or the daily average when None) and the Dietary Guidelines pattern's
+    amount for the planned meals, in cup- or oz-equivalents."""
+    days = [d for d in plan.get("days", []) if day is None or d.get("day") == day]
+    return pd.DataFrame(
+        [
+            {
+                "group": f"{r['label']} ({r['unit']})",
+                "planned": r["planned"],
+                "pattern": r["target"],
+                "planned_text": f"{r['planned']:,.1f} {r['unit']}",
+                "pattern_text": f"{r['target']:,.1f} {r['unit']}",
+                "percent": r["percent"],
+            }
+            for r in pattern_rows({**plan, "days": days})
+        ]
+    )
+
+
+def food_group_chart(frame: pd.DataFrame, period: str) -> alt.LayerChart | alt.FacetChart | None:
+    """Bullet chart: a bar for the planned amount of each food group, a black tick at the
+    pattern's amount."""
+    if frame.empty:
+        return None
+    y = alt.Y(
+        "group:N",
+        sort=list(frame["group"]),
+        title=None,
+        axis=alt.Axis(labelLimit=220, labelOverlap=False),
+    )
+    tooltip = [
+        alt.Tooltip("group:N", title="Food group"),
+        alt.Tooltip("planned_text:N", title="Planned a day"),
+        alt.Tooltip("pattern_text:N", title="Pattern a day"),
+        alt.Tooltip("percent:Q", title="% of pattern", format=".0f"),
+    ]
+    base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
+    bars = base.mark_bar(color="#1f77b4", height=18).encode(
+        x=alt.X("planned:Q", title=f"{period.capitalize()} (unit by group)")
+    )
+    ticks = base.mark_tick(color="black", thickness=3, size=26).encode(x="pattern:Q")
+    return alt.layer(bars, ticks).properties(
+        title=alt.TitleParams(
+            "Food groups: planned vs pattern",
+            subtitle=["Bars: planned. Black ticks: Dietary Guidelines amounts for your meals."],
+        ),
+        height=alt.Step(36),
+    )
+
+
+def hei_frame(plan: Mapping[str, Any]) -> pd.DataFrame:
+    """The week's HEI-2020 components: name, points, maximum, amount with its unit."""
+    return pd.DataFrame(
+        [
+            {
+                "Component": r["label"],
+                "Points": r["points"] or 0.0,
+                "Max": r["max"] or 0.0,
+                "Amount": f"{short_number(r['amount'])} {r['unit']}".strip(),
+            }
+            for r in hei_rows(plan)
+        ]
+    )
+
+
+def hei_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.FacetChart | None:
+    """Horizontal bars: each component's points over a pale bar of its maximum."""
+    if frame.empty:
+        return None
+    y = alt.Y(
+        "Component:N", sort=list(frame["Component"]), title=None, axis=alt.Axis(labelLimit=220)
+    )
+    tooltip = [
+        alt.Tooltip("Component:N"),
+        alt.Tooltip("Points:Q", format=".1f"),
+        alt.Tooltip("Max:Q", title="Of"),
+        alt.Tooltip("Amount:N", title="In the plan"),
+    ]
+    base = alt.Chart(frame)
+    most = base.mark_bar(color="#e0e0e0").encode(y=y, x=alt.X("Max:Q", title="Points"))
+    got = base.mark_bar(color="#2ca02c").encode(y=y, x="Points:Q", tooltip=tooltip)
+    return alt.layer(most, got).properties(
+        title="HEI-2020 components: points of each maximum", height=alt.Step(22)
+    )
 
 
 # --- coverage chart ------------------------------------------------------------------------
@@ -238,6 +332,7 @@ def sources_frame(plan: Mapping[str, Any], foods: pd.DataFrame) -> pd.DataFrame:
                 grams[item["food_id"]] = grams.get(item["food_id"], 0.0) + float(item["grams"])
                 names[item["food_id"]] = item["name"]
     n_days = max(len(plan.get("days", [])), 1)
+    units = {key: unit_of(key) for key in SOURCE_KEYS}
     rows = []
     for food_id, total_g in grams.items():
         if food_id not in foods.index:
@@ -250,10 +345,10 @@ def sources_frame(plan: Mapping[str, Any], foods: pd.DataFrame) -> pd.DataFrame:
                     {
                         "key": key,
                         "nutrient": title(key),
-                        "unit": unit_of(key),
+                        "unit": units[key],
                         "food": names[food_id],
                         "per_day": value,
-                        "per_day_text": amount(value, unit_of(key)),
+                        "per_day_text": amount(value, units[key]),
                     }
                 )
     return pd.DataFrame(rows)

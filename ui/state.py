@@ -9,12 +9,17 @@ Keys of ``st.session_state`` used here
 --------------------------------------
 ``request``
     ``{"profile": {...}, "days", "daily_vitamin_d", "allow_fortified", "locked": [...],
-    "pinned": [...], "avoid_foods": {...}, "target_overrides": {key: [min, max]}}``.
-    ``locked`` are the person's own locks; ``pinned`` and ``avoid_foods`` belong to a
-    "new menu for one day" request and are dropped by any other change.
+    "pinned": [...], "forbidden": [...], "avoid_dishes": {...}, "target_overrides":
+    {key: [min, max]}}``. ``locked`` and ``pinned`` hold ``{"day", "slot", "dish_id",
+    "portion"}`` entries (``dish_id`` may name a side food, ``portion`` is then its
+    servings); ``forbidden`` holds ``[day, slot, dish_id]`` triples; ``avoid_dishes`` maps a
+    dish id to a rotation weight. ``locked`` are the person's own locks; ``pinned``,
+    ``forbidden`` and ``avoid_dishes`` belong to one action ("swap", "new menu for a day")
+    and are dropped by any other change. A day with pins is kept exactly as pinned, except
+    a day that also has a forbidden dish: that day is planned again around its pins (swap).
 ``planned``
     The request the shown plan answers. Usually equal to ``request``; locking or unlocking
-    an item changes only ``request`` (the lock applies from the next re-plan), so the plan on
+    a meal changes only ``request`` (the lock applies from the next re-plan), so the plan on
     screen does not reshuffle when a person locks something they like.
 ``profile_name``
     The saved profile the form was loaded from or saved as (None = unsaved).
@@ -24,12 +29,17 @@ Keys of ``st.session_state`` used here
     ``{food_id: grams}`` already at home (Shopping list page).
 ``notice``
     A one-time success message shown after an action, e.g. "Profile saved".
+
+Requests from older versions (saved plans with ``food_id``/``servings`` locks or
+``avoid_foods``) and damaged ones are read by :func:`clean_request`: what cannot be mapped
+is dropped, so a saved plan never locks a person out.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -37,9 +47,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from planner.optimize import plan_week
-from planner.profile import demo_profile, profile_from_dict
-from planner.request import LockedItem, PlanRequest
+# The decorators from their module: through ``st.`` mypy meets Streamlit's import cycle
+# ("Cannot determine type of cache_data").
+from streamlit.runtime.caching import cache_data, cache_resource
+
+from foods.dishes import bundled_dishes
+from planner.optimiser.week import plan_week
+from planner.profile import SLOTS, Profile, demo_profile, profile_from_dict
+from planner.request import LockedDish, PlanRequest
 from planner.store import Store
 from planner.textfmt import md_escape
 from planner.weekly import Skipped, user_food_table, user_foods
@@ -52,12 +67,15 @@ K_HAVE = "have"
 K_NOTICE = "notice"
 K_FORM_VERSION = "form_version"
 
-#: Weight of the rotation penalty on the foods of a day being replaced ("new menu"):
-#: 5 × ``Weights.rotation_usd`` per serving, strong enough to change the menu while
-#: targets still win (they are penalised thousands of dollars).
+#: Rotation weight on the dishes of a day that gets a new menu: 5 × ``Weights.repeat_usd``
+#: per use, strong enough to change the menu while targets still win (they are penalised
+#: thousands of dollars).
 REGENERATE_AVOID_WEIGHT = 5.0
-#: Categories that stay in a regenerated day (drinks, oils, salt are used every day).
-STAPLES = frozenset({"beverage", "condiment", "fat_oil"})
+#: Fields that belong to one action ("swap", "new menu for a day").
+ONE_OFF_KEYS: tuple[str, ...] = ("pinned", "forbidden", "avoid_dishes")
+#: Portions a lock may take: a dish ½–2 portions, a side food 1 or 2 servings.
+DISH_PORTIONS: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0)
+SIDE_SERVINGS: tuple[float, ...] = (1.0, 2.0)
 
 
 def default_request() -> dict[str, Any]:
@@ -69,7 +87,8 @@ def default_request() -> dict[str, Any]:
         "allow_fortified": True,
         "locked": [],
         "pinned": [],
-        "avoid_foods": {},
+        "forbidden": [],
+        "avoid_dishes": {},
         "target_overrides": {},
     }
 
@@ -85,25 +104,23 @@ def init_state() -> None:
 
 
 def get_request() -> dict[str, Any]:
-    """A deep copy of the current request dict (change it, then :func:`set_request`)."""
+    """A cleaned copy of the current request dict (change it, then :func:`set_request`)."""
     init_state()
-    return copy.deepcopy(st.session_state[K_REQUEST])
+    return clean_request(st.session_state[K_REQUEST])
 
 
 def set_request(
-    request: Mapping[str, Any], *, keep_regenerate: bool = False, replan: bool = True
+    request: Mapping[str, Any], *, keep_one_off: bool = False, replan: bool = True
 ) -> None:
-    """Make ``request`` current; drop a one-day "new menu" unless ``keep_regenerate``.
+    """Make ``request`` current; drop the one-action fields unless ``keep_one_off``.
 
     With ``replan=False`` the plan on screen stays as it is until the next change that
     re-plans (used for locks).
     """
-    new = copy.deepcopy(dict(request))
-    if not keep_regenerate:
-        new["pinned"] = []
-        new["avoid_foods"] = {}
-    days = int(new.get("days", 7))
-    new["locked"] = [item for item in new.get("locked", []) if int(item["day"]) <= days]
+    new = clean_request(request)
+    if not keep_one_off:
+        new |= {key: default_request()[key] for key in ONE_OFF_KEYS}
+    new["locked"] = [item for item in new["locked"] if item["day"] <= new["days"]]
     st.session_state[K_REQUEST] = new
     if replan:
         st.session_state[K_PLANNED] = copy.deepcopy(new)
@@ -126,6 +143,119 @@ def show_notice() -> None:
         st.success(md_escape(message), icon=":material/check_circle:")
 
 
+# --- reading a request dict, tolerantly ----------------------------------------------------
+
+
+def _whole(value: Any) -> int | None:
+    """A whole number (``3``, ``3.0``), else None (``True``, ``"3"``, ``2.5``, NaN)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
+        return None
+    return int(value)
+
+
+def _number(value: Any) -> float | None:
+    """A finite number, else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _nearest(value: float, allowed: tuple[float, ...]) -> float:
+    return min(allowed, key=lambda a: (abs(a - value), a))
+
+
+def clean_lock(entry: Any) -> dict[str, Any] | None:
+    """A lock or pin as ``{"day", "slot", "dish_id", "portion"}``, or None if unusable.
+
+    Older requests locked foods (``food_id`` and ``servings``); such a lock becomes a lock of
+    that id (a side food, if it still is one) with its servings rounded to a portion.
+    """
+    if not isinstance(entry, Mapping):
+        return None
+    day, slot = _whole(entry.get("day")), entry.get("slot")
+    key = entry.get("dish_id", entry.get("food_id"))
+    portion = _number(entry.get("portion", entry.get("servings", 1.0)))
+    if day is None or day < 1 or slot not in SLOTS or not isinstance(key, str) or not key:
+        return None
+    if portion is None or portion <= 0:
+        return None
+    return {"day": day, "slot": slot, "dish_id": key, "portion": _nearest(portion, DISH_PORTIONS)}
+
+
+def _legacy_lock(entry: Any) -> bool:
+    return isinstance(entry, Mapping) and "dish_id" not in entry
+
+
+def clean_pins(entries: Any) -> list[dict[str, Any]]:
+    """Pins of a request: all of them, or none when one is unusable or of the older shape
+    (a day kept "exactly" with part of its meals would lose the rest)."""
+    if not isinstance(entries, list) or any(_legacy_lock(e) for e in entries):
+        return []
+    pins = [clean_lock(e) for e in entries]
+    return [p for p in pins if p is not None] if None not in pins else []
+
+
+def clean_forbidden(entries: Any) -> list[list[Any]]:
+    """``[day, slot, dish_id]`` triples; anything else is dropped."""
+    out: list[list[Any]] = []
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, list | tuple) or len(entry) != 3:
+            continue
+        day, slot, key = _whole(entry[0]), entry[1], entry[2]
+        if day is not None and day >= 1 and slot in SLOTS and isinstance(key, str) and key:
+            if [day, slot, key] not in out:
+                out.append([day, slot, key])
+    return out
+
+
+def _clean_weights(value: Any) -> dict[str, float]:
+    if not isinstance(value, Mapping):
+        return {}
+    weights = {str(k): _number(v) for k, v in value.items() if isinstance(k, str)}
+    return {k: w for k, w in weights.items() if w is not None and w > 0}
+
+
+def _clean_overrides(value: Any) -> dict[str, list[float | None]]:
+    if not isinstance(value, Mapping):
+        return {}
+    out = {}
+    for key, bounds in value.items():
+        if not isinstance(key, str) or not isinstance(bounds, list | tuple) or len(bounds) != 2:
+            continue
+        if all(b is None or _number(b) is not None for b in bounds):
+            out[key] = [None if b is None else float(b) for b in bounds]
+    return out
+
+
+def clean_request(raw: Any) -> dict[str, Any]:
+    """A well-formed request dict from whatever is stored (see the module docstring).
+
+    The profile is copied as it is (it is validated, with a message naming the field and
+    the fix, when the request is planned); every other part that cannot be read is replaced
+    by its default or dropped.
+    """
+    if not isinstance(raw, Mapping):
+        return default_request()
+    days = _whole(raw.get("days"))
+    entries = raw.get("locked")
+    locks = [clean_lock(e) for e in entries] if isinstance(entries, list) else []
+    return {
+        "profile": copy.deepcopy(dict(raw["profile"]))
+        if isinstance(raw.get("profile"), Mapping)
+        else {},
+        "days": min(max(days, 1), 7) if days is not None else 7,
+        "daily_vitamin_d": raw.get("daily_vitamin_d") is True,
+        "allow_fortified": raw.get("allow_fortified") is not False,
+        "locked": [lock for lock in locks if lock is not None],
+        "pinned": clean_pins(raw.get("pinned")),
+        "forbidden": clean_forbidden(raw.get("forbidden")),
+        "avoid_dishes": _clean_weights(raw.get("avoid_dishes")),
+        "target_overrides": _clean_overrides(raw.get("target_overrides")),
+    }
+
+
 # --- request ↔ PlanRequest ------------------------------------------------------------------
 
 
@@ -134,36 +264,63 @@ def request_json(request: Mapping[str, Any]) -> str:
     return json.dumps(request, sort_keys=True, separators=(",", ":"))
 
 
-def _locks(request: Mapping[str, Any]) -> tuple[LockedItem, ...]:
-    """The person's locks plus a "new menu" request's pinned items, without duplicates."""
-    seen: dict[tuple[int, str, str], LockedItem] = {}
-    for item in [*request.get("pinned", []), *request.get("locked", [])]:
-        lock = LockedItem(
-            int(item["day"]), str(item["slot"]), str(item["food_id"]), float(item["servings"])
-        )
-        seen[(lock.day, lock.slot, lock.food_id)] = lock
+def _usable(
+    lock: Mapping[str, Any], profile: Profile, days: int, foods: pd.DataFrame | None
+) -> LockedDish | None:
+    """The lock as a :class:`LockedDish` when the plan can keep it, else None: an unknown
+    id, a dish in a meal it does not suit, a meal not planned or a day outside the plan."""
+    day, slot, key, portion = lock["day"], lock["slot"], lock["dish_id"], lock["portion"]
+    if day > days or slot not in profile.meals_to_plan:
+        return None
+    dish = bundled_dishes().get(key)
+    if dish is not None:
+        return LockedDish(day, slot, key, portion) if slot in dish.meals else None
+    if foods is not None and key not in foods.index:
+        return None
+    return LockedDish(day, slot, key, _nearest(portion, SIDE_SERVINGS))
+
+
+def _locks(
+    request: Mapping[str, Any], profile: Profile, foods: pd.DataFrame | None
+) -> tuple[LockedDish, ...]:
+    """The person's locks plus an action's pins, without duplicates or unusable ones."""
+    seen: dict[tuple[int, str, str], LockedDish] = {}
+    for entry in [*request["pinned"], *request["locked"]]:
+        lock = _usable(entry, profile, request["days"], foods)
+        if lock is not None:
+            seen[(lock.day, lock.slot, lock.dish_id)] = lock
     return tuple(seen.values())
 
 
-def build_request(request: Mapping[str, Any]) -> PlanRequest:
+def exact_days(request: Mapping[str, Any]) -> tuple[int, ...]:
+    """Days kept exactly as pinned: every pinned day without a forbidden dish."""
+    swapped = {f[0] for f in request["forbidden"]}
+    pinned = {p["day"] for p in request["pinned"] if p["day"] <= request["days"]}
+    return tuple(sorted(pinned - swapped))
+
+
+def build_request(request: Mapping[str, Any], foods: pd.DataFrame | None = None) -> PlanRequest:
     """Turn a request dict into a validated :class:`PlanRequest`.
+
+    ``foods`` (the person's food table) lets locks on foods that no longer exist be dropped.
 
     Raises
     ------
     ProfileError
         When the profile breaks a rule (the message names the field and the fix).
     """
-    overrides = {
-        key: (bounds[0], bounds[1]) for key, bounds in request.get("target_overrides", {}).items()
-    }
+    clean = clean_request(request)
+    profile = profile_from_dict(clean["profile"])
+    overrides = {key: (b[0], b[1]) for key, b in clean["target_overrides"].items()}
     return PlanRequest(
-        profile=profile_from_dict(request["profile"]),
-        days=int(request.get("days", 7)),
-        daily_vitamin_d=bool(request.get("daily_vitamin_d", False)),
-        allow_fortified=bool(request.get("allow_fortified", True)),
-        locked=_locks(request),
-        exact_days=tuple(sorted({int(p["day"]) for p in request.get("pinned", [])})),
-        avoid_foods=dict(request.get("avoid_foods", {})),
+        profile=profile,
+        days=clean["days"],
+        daily_vitamin_d=clean["daily_vitamin_d"],
+        allow_fortified=clean["allow_fortified"],
+        locked=_locks(clean, profile, foods),
+        exact_days=exact_days(clean),
+        forbidden=tuple((d, s, k) for d, s, k in clean["forbidden"] if d <= clean["days"]),
+        avoid_dishes=dict(clean["avoid_dishes"]),
         target_overrides=overrides,
     )
 
@@ -188,7 +345,7 @@ def foods_snapshot() -> str:
     return json.dumps(data, sort_keys=True)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@cache_resource(show_spinner=False, max_entries=8)
 def food_table(snapshot: str) -> pd.DataFrame:
     """The catalogue + custom foods + price overrides (read-only; keyed by the snapshot)."""
     del snapshot  # the key only: the table is read from the store it describes
@@ -207,21 +364,22 @@ def skipped_records() -> list[Skipped]:
         return user_food_table(store)[1]
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cache_data(show_spinner=False, max_entries=64)
 def cached_plan(request_text: str, snapshot: str) -> dict[str, Any]:
     """Solve the request (JSON of a request dict) over the snapshot's food table.
 
     Returns ``Plan.to_dict()``. Invalid requests raise (:class:`~foods.errors.UserError`
     subclasses) and are not cached.
     """
-    request = build_request(json.loads(request_text))
-    return plan_week(request, food_table(snapshot)).to_dict()
+    foods = food_table(snapshot)
+    request = build_request(json.loads(request_text), foods)
+    return plan_week(request, foods).to_dict()
 
 
 def planned_request() -> dict[str, Any]:
-    """A copy of the request the plan on screen answers."""
+    """A cleaned copy of the request the plan on screen answers."""
     init_state()
-    return copy.deepcopy(st.session_state[K_PLANNED])
+    return clean_request(st.session_state[K_PLANNED])
 
 
 def current_plan() -> dict[str, Any]:
@@ -234,16 +392,43 @@ def current_plan() -> dict[str, Any]:
     """
     request = planned_request()
     snapshot = foods_snapshot()
-    days = request.get("days", 7)
+    days = request["days"]
     with st.spinner(f"Planning {days} day{'s' if days != 1 else ''} of meals…"):
         return cached_plan(request_json(request), snapshot)
 
 
-def plan_foods(plan: Mapping[str, Any]) -> list[tuple[int, str, Mapping[str, Any]]]:
-    """Every item of a plan as ``(day, slot, item)``."""
-    return [
-        (int(day["day"]), str(meal["slot"]), item)
-        for day in plan.get("days", [])
-        for meal in day.get("meals", [])
-        for item in meal.get("items", [])
+# --- what an action keeps, bars or avoids (from the plan JSON) ------------------------------
+
+
+def meal_pins(day: int, meal: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every dish and side food of a meal as a pin at its portion."""
+    slot = str(meal["slot"])
+    pins = [
+        {"day": day, "slot": slot, "dish_id": d["dish_id"], "portion": float(d["portion"])}
+        for d in meal.get("dishes", [])
     ]
+    pins += [
+        {"day": day, "slot": slot, "dish_id": i["food_id"], "portion": float(i.get("portion", 1))}
+        for i in meal.get("items", [])
+        if i.get("dish_id") is None
+    ]
+    return pins
+
+
+def meal_anchor(day: int, meal: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What a meal's Swap and Lock act on: its main dish, or (a snack of sides) all of it."""
+    pins = meal_pins(day, meal)
+    mains = {d["dish_id"] for d in meal.get("dishes", []) if d.get("role") == "main"}
+    anchor = [p for p in pins if p["dish_id"] in mains]
+    return anchor or pins
+
+
+def pins_except(plan: Mapping[str, Any], day: int, slot: str | None = None) -> list[dict[str, Any]]:
+    """Pins of every meal of the plan but ``day`` (all of it, or only its ``slot``)."""
+    pins: list[dict[str, Any]] = []
+    for d in plan.get("days", []):
+        for meal in d.get("meals", []):
+            number = int(d["day"])
+            if number != day or (slot is not None and meal["slot"] != slot):
+                pins += meal_pins(number, meal)
+    return pins

@@ -312,7 +312,7 @@ def meal_options(
     left_out = dish_filter(request, dishes)
     planned = frozenset(request.profile.meals_to_plan)
     builder = _Builder()
-    notes = [
+    notes = _unmatched(request, table, dishes) + [
         f"You like {table.name[f]}, but your diet, allergies or exclusions leave it out of "
         "the plan."
         for f in sorted(liked)
@@ -343,6 +343,31 @@ def meal_options(
     options = builder.build()
     options.notes.extend(notes)
     return options
+
+
+def _unmatched(request: PlanRequest, table: FoodTable, dishes: Mapping[str, Dish]) -> list[str]:
+    """A note for each word of the person's lists that names no food or dish (a typo)."""
+    profile = request.profile
+    foods = {**table.name, **_dish_names(dishes)}
+    lists = (
+        ("foods to leave out", profile.exclude_foods + request.exclude_foods, foods),
+        ("liked foods", profile.like_foods + request.like_foods, foods),
+        (
+            "dishes to leave out",
+            profile.exclude_dishes + request.exclude_dishes,
+            _dish_names(dishes),
+        ),
+        ("liked dishes", profile.like_dishes, _dish_names(dishes)),
+    )
+    notes = []
+    for what, terms, names in lists:
+        for term, hits in matching(terms, names).items():
+            if not hits:
+                notes.append(
+                    f"Nothing is called {term!r} in your {what}: check the spelling, or use "
+                    "a word from a food's or dish's name."
+                )
+    return notes
 
 
 def _add_dish(

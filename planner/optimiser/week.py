@@ -41,7 +41,7 @@ from planner.food_pattern import (
 )
 from planner.optimiser.assemble import assemble
 from planner.optimiser.extract import extract_day
-from planner.optimiser.model import DayModel, DayTargets, build_day_model
+from planner.optimiser.model import DayModel, DayTargets, build_day_model, portion_choices
 from planner.optimiser.options import GROUPS, NUTRIENTS, Options, meal_options
 from planner.optimiser.table import FoodTable
 from planner.plan import DayPlan, Plan
@@ -264,6 +264,28 @@ def _slot_options(ctx: Context) -> dict[str, list[int]]:
     }
 
 
+#: A main dish is offered in the narrow set of a meal only if, at the portion it would be
+#: served, it takes no more than this share of any hard daily limit (potassium, phosphorus,
+#: protein, sodium, the budget): a dinner that alone uses most of a kidney patient's
+#: potassium leaves nothing for the day's other meals. The wide set offers it anyway.
+FIT_SHARE = 0.5
+
+
+def fitting(ctx: Context, slot: str, o: int) -> bool:
+    """Whether option ``o`` at its portion for ``slot`` stays within :data:`FIT_SHARE` of
+    every hard daily maximum (and of the budget)."""
+    opts = ctx.options
+    portion = opts.portions[o][portion_choices(opts, o, slot, ctx.eer_kcal / ctx.share)[0]]
+    for key, (_lo, hi) in ctx.bounds.items():
+        if hi is not None and key in NUTRIENTS and not key.endswith("_pct_energy"):
+            if key == "energy_kcal":
+                continue
+            if opts.nutrients[o, NUTRIENTS.index(key)] * portion > FIT_SHARE * hi:
+                return False
+    budget = ctx.request.profile.budget_usd_per_day
+    return budget is None or opts.cost[o] * portion <= FIT_SHARE * budget * ctx.share
+
+
 def rank_options(ctx: Context) -> tuple[dict[str, list[int]], frozenset[str]]:
     """Options per meal, best first, and the minimums (nutrients, food groups) no mix of
     options reaches.
@@ -428,7 +450,7 @@ def _offer(
     for s, order in ranked.items():
         allowed = [o for o in order if (s, opts.keys[o]) not in forbidden]
         fresh = [o for o in allowed if chain.used.get(o, 0) < per_chain]
-        mains = [o for o in fresh if o in chain.pool]
+        mains = [o for o in fresh if o in chain.pool and (wide or fitting(ctx, s, o))]
         others = [o for o in fresh if opts.kinds[o] == "main" and o not in chain.pool]
         sides = [
             o for o in allowed if opts.kinds[o] == "side" and (opts.dishes[o] is None or o in fresh)
@@ -452,13 +474,18 @@ def _offer(
 WIDEN_SHORTFALL = 0.05
 
 
-def _short(result: DayResult) -> bool:
-    """Whether a solved day left a meal without a main dish or a nutrient well short."""
+def _short(result: DayResult, unreachable: frozenset[str]) -> bool:
+    """Whether a solved day left a meal without a main dish or a nutrient well short (one
+    that some mix of options could reach)."""
     model = result.model
     if result.plan is None or model is None:
         return True
     empty = any((v.varValue or 0.0) > 0.5 for v in model.empty.values())
-    return empty or any((v.varValue or 0.0) > WIDEN_SHORTFALL for v in model.shortfalls.values())
+    return empty or any(
+        (v.varValue or 0.0) > WIDEN_SHORTFALL
+        for k, v in model.shortfalls.items()
+        if k not in unreachable
+    )
 
 
 def _solve_day(
@@ -474,7 +501,7 @@ def _solve_day(
     targets = replace(targets, groups_max=dict(targets.groups_max) | high)
     result = _solve_offer(ctx, day, targets, _offer(ctx, day, chain, ranked, low), stop)
     if (
-        _short(result)
+        _short(result, ctx.unreachable)
         and day not in ctx.request.exact_days
         and stop - time.perf_counter() > MIN_WIDE_S
     ):
