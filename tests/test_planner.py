@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import sys
 from collections import Counter
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,10 +22,13 @@ from planner.explain import label
 from planner.optimiser.assemble import MAX_DRINK_ML, solver_info
 from planner.optimiser.options import MAIN_PORTIONS, fish_mercury
 from planner.optimiser.week import cost_weight, plan_week, week_chains
-from planner.profile import ACTIVITIES, ALLERGENS, DIETS, Profile, demo_profile
+from planner.profile import Profile, demo_profile
 from planner.request import LockedDish, PlanRequest, PlanRequestError
 from planner.solve import SolveResult, SolverOutcome
 from planner.targets import compute_targets
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from profiles import random_profiles  # noqa: E402  (the benchmark's seeded random people)
 
 FOODS = load_catalog()
 DISHES = bundled_dishes()
@@ -366,38 +371,6 @@ def test_cbc_plans_a_day_too() -> None:
 def test_labels_exist_for_every_target_key(week: dict[str, Any]) -> None:
     for key in week["targets"]:
         assert label(key) != key.replace("_", " ") or key in ("sodium_mg",), key
-
-
-def random_profiles(count: int, seed: int = 7) -> list[Profile]:
-    """Valid profiles spread over every field that changes what may be planned."""
-    import random
-
-    rng = random.Random(seed)
-    out = []
-    for _ in range(count):
-        sex = rng.choice(["female", "male"])
-        age = rng.randint(14, 90)
-        stage = None
-        if sex == "female" and 14 <= age <= 50:
-            stage = rng.choice([None, None, "pregnant", "lactating"])
-        kidney = rng.random() < 0.15
-        out.append(
-            Profile(
-                age=age,
-                sex=sex,
-                life_stage=stage,
-                trimester=rng.choice([1, 2, 3]) if stage == "pregnant" else None,
-                weight_kg=rng.uniform(45, 130),
-                height_cm=rng.uniform(150, 195),
-                activity=rng.choice(ACTIVITIES),
-                diet=rng.choice(DIETS),
-                allergies=tuple(rng.sample(ALLERGENS, rng.choice([0, 0, 1, 2]))),
-                budget_usd_per_day=rng.choice([None, None, None, rng.uniform(5, 30)]),
-                kidney_disease=kidney,
-                potassium_raising_medication=rng.random() < 0.1,
-            )
-        )
-    return out
 
 
 @pytest.mark.parametrize("profile", random_profiles(12), ids=lambda p: f"{p.sex}{p.age}{p.diet}")
