@@ -80,7 +80,7 @@ class Weights:
     portion_usd: float = 0.5
     repeat_usd: float = 0.6
     empty_meal_usd: float = 400.0
-    over_thrifty_usd: float = 12.0
+    over_thrifty_usd: float = 20.0
 
 
 @dataclass(frozen=True)

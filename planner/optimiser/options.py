@@ -198,12 +198,14 @@ class Preference:
     ``per_appeal_point``: each point of a dish's appeal below 5 (a broadly loved dish costs
     nothing, an acquired taste up to 4 × this); ``not_liked``: added to every option that is
     not liked when the person likes something (so liked dishes, dishes with liked foods and
-    liked cuisines win unless they are much dearer); ``side``: a small cost per side, so
-    sides are added only when they bring something.
+    liked cuisines win unless they are much dearer); ``side_not_liked``: the same for a side
+    food (smaller: liking bananas must not keep every other fruit off the plan); ``side``: a
+    small cost per side, so sides are added only when they bring something.
     """
 
     per_appeal_point: float = 0.25
     not_liked: float = 1.5
+    side_not_liked: float = 0.3
     side: float = 0.12
 
 
@@ -434,7 +436,7 @@ def _add_side_foods(
             groups=groups,
             cost=table.price[fid] * grams / 1000.0,
             preference=preference.side
-            + (preference.not_liked if liked and fid not in liked else 0.0),
+            + (preference.side_not_liked if liked and fid not in liked else 0.0),
             starchy=_starchy(groups),
             fluid_ml=grams if drink else 0.0,
             minutes=0,

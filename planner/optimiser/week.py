@@ -70,6 +70,22 @@ MEAL_NEEDS: Mapping[str, float] = {"breakfast": 0.25, "lunch": 0.30, "dinner": 0
 #: and how much more than another food-group amount missing it costs (it is safety advice).
 PREGNANCY_SEAFOOD_OZ = (8.0, 12.0)
 PREGNANCY_SEAFOOD_WEIGHT = 5.0
+#: Most beans, peas and lentils a day (cup-eq) before each further cup costs a day's pattern
+#: weight: the pattern has 1½–3 cups a *week* (more where they replace meat), and a week of
+#: cheap bean dishes every day is what issue 13 found. Diet → cup-eq a day.
+LEGUMES_DAY_CUP: Mapping[str, float] = {
+    "omnivore": 1.0,
+    "pescatarian": 1.0,
+    "vegetarian": 1.5,
+    "vegan": 2.0,
+}
+#: Vegetables and fruit weigh twice another food-group amount: they carry the potassium and
+#: magnesium the cramp targets ask for, and the pattern's amounts of them are what people most
+#: often miss.
+DAILY_GROUP_WEIGHTS: Mapping[str, float] = {"vegetables": 3.0, "fruits": 3.0}
+#: Daily amounts a day's narrow offer makes sure some option brings (see :func:`_bringing`);
+#: doing so for every daily group made the days' search about 40 % slower for little gain.
+OFFER_DAILY: tuple[str, ...] = ("vegetables", "fruits")
 #: With kidney disease or a potassium-raising medicine the limits (potassium, and with kidney
 #: disease phosphorus, protein and fluid) come first: these minimums are met as far as the
 #: limits allow (their shortfall costs ``Weights.unreachable_usd``) and explained, never
@@ -153,7 +169,7 @@ def build_context(request: PlanRequest, foods: pd.DataFrame, deadline: float) ->
     options = meal_options(request, table)
     weekly = {g: pattern.weekly[g] * share for g in WEEKLY_MINIMUMS}
     weekly_max: dict[str, float] = {}
-    group_weights: dict[str, float] = {}
+    group_weights: dict[str, float] = dict(DAILY_GROUP_WEIGHTS)
     if profile.life_stage in ("pregnant", "lactating"):
         low, top = PREGNANCY_SEAFOOD_OZ
         weekly["protein_seafood"], weekly_max["protein_seafood"] = low * share, top * share
@@ -236,7 +252,10 @@ def _day_targets(
         g: ctx.pattern.daily[g] * ctx.share for g in DAILY_MINIMUMS if g not in ctx.absent
     }
     groups_min |= {g: v for g, v in carry.items() if g != "vitamin_d_ug"}
-    groups_max = {"grain_refined": ctx.pattern.daily["grain_refined"] * ctx.share}
+    groups_max = {
+        "grain_refined": ctx.pattern.daily["grain_refined"] * ctx.share,
+        "legumes": LEGUMES_DAY_CUP[ctx.request.profile.diet] * ctx.share,
+    }
     budget = ctx.request.profile.budget_usd_per_day
     groups_max |= {g: v / 7 * days for g, v in ctx.weekly_max.items()}
     group_weights = dict(ctx.group_weights)
@@ -395,10 +414,10 @@ def _locks(ctx: Context, day: int) -> dict[tuple[str, int], float]:
 def _bringing(
     ctx: Context, offered: list[int], candidates: list[int], needs: Mapping[str, float]
 ) -> list[int]:
-    """For each weekly amount the day still needs (a food group, or vitamin D in µg) that no
-    ``offered`` option brings a quarter of, the best-ranked of ``candidates`` that does (so
-    a day behind on seafood or vitamin D is offered a dish that has it even when cheaper
-    dishes rank higher)."""
+    """For each amount the day needs (a daily or weekly food group, or vitamin D in µg) that
+    no ``offered`` option brings a quarter of, the best-ranked of ``candidates`` that does (so
+    a day behind on seafood or vitamin D is offered a dish that has it, and a meal without a
+    fruit among its best-ranked sides is offered one)."""
     opts = ctx.options
     extra: list[int] = []
     for key, need in needs.items():
@@ -499,13 +518,14 @@ def _solve_day(
     low, high = _carry(ctx, chain, i, i + left - 1)
     targets = _day_targets(ctx, low)
     targets = replace(targets, groups_max=dict(targets.groups_max) | high)
-    result = _solve_offer(ctx, day, targets, _offer(ctx, day, chain, ranked, low), stop)
+    needs = dict(low) | {g: targets.groups_min[g] for g in OFFER_DAILY if g in targets.groups_min}
+    result = _solve_offer(ctx, day, targets, _offer(ctx, day, chain, ranked, needs), stop)
     if (
         _short(result, ctx.unreachable)
         and day not in ctx.request.exact_days
         and stop - time.perf_counter() > MIN_WIDE_S
     ):
-        offer = _offer(ctx, day, chain, ranked, low, wide=True)
+        offer = _offer(ctx, day, chain, ranked, needs, wide=True)
         wide = _solve_offer(ctx, day, targets, offer, stop)
         better = wide.plan is not None and (
             result.plan is None or (wide.result.objective or 0.0) < (result.result.objective or 0.0)
