@@ -87,10 +87,14 @@ class _RowCache:
         if columns != self.columns or not kept:
             self._reset(columns)
         for row in constraints[len(self.rows) :]:
-            for var, coefficient in row.items():
-                if coefficient != 0:
-                    self.index.append(columns[var.name])
-                    self.value.append(coefficient)
+            values = list(row.values())
+            if 0 in values:  # rare: keep only the nonzero coefficients
+                pairs = [(v, c) for v, c in row.items() if c != 0]
+                self.index.extend([columns[v.name] for v, _ in pairs])
+                self.value.extend([c for _, c in pairs])
+            else:
+                self.index.extend([columns[v.name] for v in row])
+                self.value.extend(values)
             self.starts.append(len(self.index))
             self.rows.append(row)
 
@@ -105,12 +109,29 @@ class PlanProblem(pulp.LpProblem):  # type: ignore[misc]
     """
 
     _frozen: list[pulp.LpVariable] | None = None
+    _created: list[pulp.LpVariable] | None = None
+
+    def add_variable(self, name: str, *args: Any, **kwargs: Any) -> pulp.LpVariable:
+        """PuLP's ``add_variable``, remembering the variable for :meth:`freeze_variables`."""
+        var = super().add_variable(name, *args, **kwargs)
+        if self._created is None:
+            self._created = []
+        self._created.append(var)
+        return var
+
+    def add_row(self, constraint: pulp.LpConstraint) -> None:
+        """Add a row whose variables all come from :meth:`add_variable` (PuLP's own
+        ``addConstraint`` registers every variable of every row again, about a third of a
+        ranking model's build)."""
+        self._constraints[constraint.name] = constraint
+        self.modifiedConstraints.append(constraint)
 
     def freeze_variables(self) -> None:
         """Fix the variable list: those of the rows and the objective, sorted by name as PuLP
         sorts them (the column order steers HiGHS's branching, so it stays PuLP's)."""
         if self.objective:
             self._add_variables(self.objective.keys())
+        self._add_variables(self._created or [])
         self._frozen = sorted(self._variables, key=lambda v: v.name)
 
     def variables(self) -> list[pulp.LpVariable]:

@@ -296,7 +296,8 @@ def assemble(ctx: Context, results: list[DayResult], wall: float) -> Plan:
     week = hei2020(_sum(d.totals for d in days), _sum(d.food_groups for d in days))
     nutrients, groups = nutrient_shortfalls(ctx, days), group_shortfalls(ctx, days)
     shortfalls = nutrients + groups
-    warnings = list(ctx.targets.warnings) + plan_warnings(ctx, days)
+    missing = missing_values(ctx, days)
+    warnings = list(ctx.targets.warnings) + plan_warnings(ctx, days, missing)
     status, message = _status(nutrients, groups, info)
     return Plan(
         status=status,
@@ -309,7 +310,7 @@ def assemble(ctx: Context, results: list[DayResult], wall: float) -> Plan:
         food_pattern=MappingProxyType(
             ctx.pattern.to_dict() | {"share_of_day": round(ctx.share, 2)}
         ),
-        missing_data=MappingProxyType(missing_values(ctx, days)),
+        missing_data=MappingProxyType(missing),
         message=message,
     )
 
@@ -349,17 +350,22 @@ def missing_values(ctx: Context, days: list[DayPlan]) -> dict[str, tuple[str, ..
     chosen = sorted({f for d in days for f in d.food_ids()})
     out = {}
     for key in ("potassium_mg", "magnesium_mg", "calcium_mg", "vitamin_d_ug"):
-        gaps = tuple(f for f in chosen if key in foods.columns and foods[key].isna().get(f, False))
+        if key not in foods.columns:
+            continue
+        missing = foods[key].isna()  # once per key: empty = not analysed
+        gaps = tuple(f for f in chosen if bool(missing.get(f, False)))
         if gaps:
             out[key] = gaps
     return out
 
 
-def plan_warnings(ctx: Context, days: list[DayPlan]) -> list[str]:
-    """Notes the person should read with the plan."""
+def plan_warnings(
+    ctx: Context, days: list[DayPlan], missing: Mapping[str, tuple[str, ...]]
+) -> list[str]:
+    """Notes the person should read with the plan (``missing``: :func:`missing_values`)."""
     out = list(ctx.options.notes)
     foods = ctx.table.foods
-    for key, ids in missing_values(ctx, days).items():
+    for key, ids in missing.items():
         names = ", ".join(str(foods.at[i, "name"]) for i in ids[:5])
         out.append(
             f"USDA has no {label(key)} value for {len(ids)} food(s) in the plan ({names}); they "

@@ -88,7 +88,7 @@ class DayTargets:
 class DayModel:
     """A built day: the problem and the handles extraction and explanation need."""
 
-    problem: pulp.LpProblem
+    problem: PlanProblem
     options: Options
     slots: tuple[str, ...]
     choice: dict[tuple[str, int, int], pulp.LpVariable]  # (slot, option, portion index)
@@ -109,6 +109,8 @@ class _Rows:
         opts = model.options
         keys = list(model.choice)
         self.vars = [model.choice[k] for k in keys]
+        self.columns = np.empty(len(self.vars), dtype=object)
+        self.columns[:] = self.vars
         rows = np.array([o for _s, o, _k in keys], dtype=int)
         portion = np.array([opts.portions[o][k] for _s, o, k in keys], dtype=float)
         self.options = rows
@@ -131,7 +133,8 @@ class _Rows:
             coef += weight * self.groups[:, GROUPS.index(key)]
         if slot is not None:
             coef = np.where(self.slot == slot, coef, 0.0)
-        return [(self.vars[i], float(coef[i])) for i in np.flatnonzero(coef)]
+        nonzero = np.flatnonzero(coef)
+        return list(zip(self.columns[nonzero].tolist(), coef[nonzero].tolist(), strict=True))
 
 
 def _expr(pairs: list) -> pulp.LpAffineExpression:
@@ -140,8 +143,8 @@ def _expr(pairs: list) -> pulp.LpAffineExpression:
     return pulp.LpAffineExpression(pairs)
 
 
-def _add(problem: pulp.LpProblem, pairs: list, sense: int, rhs: float, name: str) -> None:
-    problem.addConstraint(pulp.LpConstraint(_expr(pairs), sense, name, rhs))
+def _add(problem: PlanProblem, pairs: list, sense: int, rhs: float, name: str) -> None:
+    problem.add_row(pulp.LpConstraint(_expr(pairs), sense, name, rhs))
 
 
 def _name(text: str) -> str:
@@ -149,7 +152,7 @@ def _name(text: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in text)
 
 
-def _var(problem: pulp.LpProblem, name: str, upper: float | None = None) -> pulp.LpVariable:
+def _var(problem: PlanProblem, name: str, upper: float | None = None) -> pulp.LpVariable:
     return problem.add_variable(name, lowBound=0, upBound=upper)
 
 
