@@ -127,15 +127,26 @@ def _choices_text(ctx: Context) -> str:
 
 
 def group_reason(ctx: Context, group: str) -> str:
-    """Why a food-group amount is missed, and what would help."""
+    """Why a food-group amount is missed, and what would help.
+
+    When not even the relaxation over every option reaches the amount (``ctx.unreachable``),
+    the dishes that fit cannot carry it; otherwise the day traded it against the targets,
+    the cost and the other amounts, and the text says so rather than claim it impossible."""
     what = GROUP_LABELS.get(group, group)
     choices = _choices_text(ctx)
     dishes = sum(1 for o in range(len(ctx.options.keys)) if ctx.options.kinds[o] == "main")
-    text = (
-        f"The {dishes} dishes that fit your choices"
-        + (f" ({choices})" if choices else "")
-        + f" do not carry enough {what} within the day's energy, sodium and other limits"
-    )
+    which = f"the {dishes} dishes that fit your choices" + (f" ({choices})" if choices else "")
+    if group in ctx.unreachable:
+        text = (
+            f"No mix of {which} carries this much {what} within your limits (energy, sodium, "
+            "potassium and the others)"
+        )
+    else:
+        limit = "your budget" if ctx.request.profile.budget_usd_per_day else "a thrifty week"
+        text = (
+            f"Among {which}, more {what} on this day would have cost more than {limit} "
+            "allows or crowded out a nutrient target or another food group"
+        )
     hints = []
     if ctx.share < 1:
         hints.append("planning more of your meals gives room for it")
@@ -143,7 +154,7 @@ def group_reason(ctx: Context, group: str) -> str:
         hints.append("allowing more cooking time adds dishes")
     if ctx.request.profile.budget_usd_per_day is not None:
         hints.append("a larger budget helps")
-    hints.append(f"add {what} you like to your liked foods")
+    hints.append(f"add {what} you like to your liked foods so the plan picks them first")
     return text + "; " + "; ".join(hints) + "."
 
 
