@@ -28,7 +28,7 @@ from planner.solve import SolveResult, SolverOutcome
 from planner.targets import compute_targets
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from profiles import random_profiles  # noqa: E402  (the benchmark's seeded random people)
+from profiles import PROFILES, random_profiles  # noqa: E402  (the benchmark's people)
 
 FOODS = load_catalog()
 DISHES = bundled_dishes()
@@ -260,15 +260,7 @@ def test_budget_is_a_hard_cap_and_a_generous_budget_weighs_cost_less() -> None:
 
 
 def test_a_budget_below_any_dish_is_explained_not_hidden() -> None:
-    poor = Profile(
-        age=25,
-        sex="male",
-        weight_kg=72,
-        height_cm=178,
-        activity="very_active",
-        budget_usd_per_day=4.0,
-    )
-    plan = plan_of(poor, days=2)
+    plan = plan_of(PROFILES["man 25, $4 a day"], days=2)
     assert all(d["cost_usd"] <= 4.0 + 1e-6 for d in plan["days"])
     bare = [m for d in plan["days"] for m in d["meals"] if not m["dishes"] and m["slot"] != "snack"]
     if bare:
