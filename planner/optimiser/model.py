@@ -211,7 +211,6 @@ def build_day_model(
 #: energy), so ½–2 portions follow the person's size. Offering the two nearest halves instead
 #: left quality the same (HEI, cost) and made the days' search about 1.5× slower (measured).
 MAIN_ENERGY_SHARE = 0.75
-PORTIONS_PER_MAIN = 1
 
 
 def portion_choices(opts: Options, o: int, slot: str, eer_kcal: float) -> list[int]:
@@ -219,12 +218,20 @@ def portion_choices(opts: Options, o: int, slot: str, eer_kcal: float) -> list[i
     portions = opts.portions[o]
     if opts.kinds[o] != "main":
         return list(range(len(portions)))
+    key = (slot, eer_kcal)
+    if key not in opts.memo:  # every main dish's portion for this meal, computed once
+        opts.memo[key] = [_main_portion(opts, m, slot, eer_kcal) for m in range(len(opts.keys))]
+    return [opts.memo[key][o]]
+
+
+def _main_portion(opts: Options, o: int, slot: str, eer_kcal: float) -> int:
+    """The index of the portion nearest the one giving main dish ``o`` its share of a meal."""
+    portions = opts.portions[o]
     low, high = MEAL_SHARE[slot]
     want = MAIN_ENERGY_SHARE * (low + high) / 2 * eer_kcal
     kcal = max(float(opts.nutrients[o, NUTRIENTS.index("energy_kcal")]), 1.0)
     ideal = want / kcal
-    order = sorted(range(len(portions)), key=lambda k: (abs(portions[k] - ideal), portions[k]))
-    return sorted(order[:PORTIONS_PER_MAIN])
+    return min(range(len(portions)), key=lambda k: (abs(portions[k] - ideal), portions[k]))
 
 
 def define_choices(
@@ -257,18 +264,21 @@ def define_choices(
                 objective.append((var, coef))
 
 
-def _slot_vars(model: DayModel, slot: str, kind: str) -> list[pulp.LpVariable]:
-    opts = model.options
-    return [v for (s, o, _k), v in model.choice.items() if s == slot and opts.kinds[o] == kind]
+def _by_slot(model: DayModel) -> dict[str, list[tuple[int, pulp.LpVariable]]]:
+    """Each meal's (option, variable) pairs, in the order of the choices."""
+    out: dict[str, list[tuple[int, pulp.LpVariable]]] = {s: [] for s in model.slots}
+    for (s, o, _k), v in model.choice.items():
+        out[s].append((o, v))
+    return out
 
 
 def define_meal_structure(model: DayModel, weights: Weights, objective: list) -> None:
     """A main dish per meal (elastic), at most two sides, a snack of a dish or 1–2 sides, an
     option at most once a day, one starchy thing per meal."""
-    p = model.problem
-    for s in model.slots:
-        mains = [(v, 1.0) for v in _slot_vars(model, s, "main")]
-        sides = [(v, 1.0) for v in _slot_vars(model, s, "side")]
+    p, kinds = model.problem, model.options.kinds
+    for s, choices in _by_slot(model).items():
+        mains = [(v, 1.0) for o, v in choices if kinds[o] == "main"]
+        sides = [(v, 1.0) for o, v in choices if kinds[o] == "side"]
         empty = _var(p, f"empty_{s}", 1)
         model.empty[s] = empty
         objective.append((empty, weights.empty_meal_usd))
@@ -286,10 +296,10 @@ def define_meal_structure(model: DayModel, weights: Weights, objective: list) ->
             _add(p, mains + [(empty, 1.0)], pulp.LpConstraintEQ, 1, f"one_main_{s}")
             _add(p, sides, pulp.LpConstraintLE, MAX_SIDES, f"sides_{s}")
         for flag, name in ((model.options.starchy, "starchy"), (model.options.drink, "drink")):
-            flagged = [(v, 1.0) for (ss, o, _k), v in model.choice.items() if ss == s and flag[o]]
+            flagged = [(v, 1.0) for o, v in choices if flag[o]]
             if len(flagged) > 1:
                 _add(p, flagged, pulp.LpConstraintLE, 1, f"one_{name}_{s}")
-        define_no_doubles(model, s)
+        define_no_doubles(model, s, choices)
     per_family: dict[str, list] = {}
     for (_s, o, _k), v in model.choice.items():
         per_family.setdefault(model.options.family[o], []).append((v, 1.0))
@@ -298,19 +308,23 @@ def define_meal_structure(model: DayModel, weights: Weights, objective: list) ->
             _add(p, pairs, pulp.LpConstraintLE, 1, f"once_{_name(family)}")
 
 
-def define_no_doubles(model: DayModel, slot: str) -> None:
-    """A side food is not also in the meal's dish (no banana beside a banana smoothie)."""
+def define_no_doubles(
+    model: DayModel, slot: str, choices: list[tuple[int, pulp.LpVariable]]
+) -> None:
+    """A side food is not also in the meal's dish (no banana beside a banana smoothie);
+    ``choices`` are the meal's (option, variable) pairs."""
     opts = model.options
     by_option: dict[int, list[pulp.LpVariable]] = {}
-    for (s, o, _k), v in model.choice.items():
-        if s == slot:
-            by_option.setdefault(o, []).append(v)
-    dishes = [o for o in by_option if opts.dishes[o] is not None]
+    for o, v in choices:
+        by_option.setdefault(o, []).append(v)
     for side in by_option:
         if opts.dishes[side] is not None:
             continue
         food, family = opts.keys[side], opts.family[side]
-        clash = [o for o in dishes if food in opts.ingredients[o] or family in opts.ingredients[o]]
+        holding = set(opts.holding(food)) | set(opts.holding(family))
+        if not holding:
+            continue
+        clash = [o for o in by_option if o in holding]
         if clash:
             pairs = [(v, 1.0) for o in clash + [side] for v in by_option[o]]
             _add(model.problem, pairs, pulp.LpConstraintLE, 1, f"no_double_{food}_{slot}")

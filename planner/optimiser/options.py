@@ -74,10 +74,29 @@ class Options:
     ingredients: list[frozenset[str]]
     family: list[str]
     notes: list[str] = field(default_factory=list)
+    #: Filled on first use: option key → row; ingredient or family → dish rows holding it;
+    #: (slot, energy) → the portion index a main dish is offered at.
+    _index: dict[str, int] | None = field(default=None, repr=False, compare=False)
+    _holding: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
+    memo: dict[tuple[str, float], list[int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def index(self) -> dict[str, int]:
         """Option key → row."""
-        return {k: i for i, k in enumerate(self.keys)}
+        if self._index is None:
+            self._index = {k: i for i, k in enumerate(self.keys)}
+        return self._index
+
+    def holding(self, name: str) -> list[int]:
+        """The dish options with ``name`` (a food id or food family) among their ingredients."""
+        if self._holding is None:
+            self._holding = {}
+            for o, dish in enumerate(self.dishes):
+                if dish is not None:
+                    for key in self.ingredients[o]:
+                        self._holding.setdefault(key, []).append(o)
+        return self._holding.get(name, [])
 
 
 # --- matching by id or plain name ---------------------------------------------------------------
@@ -320,6 +339,7 @@ def meal_options(
         for f in sorted(liked)
         if not allowed(f)
     ]
+    kept: list[tuple[Dish, frozenset[str], float, bool]] = []
     for dish_id, dish in dishes.items():
         slots = frozenset(dish.meals) & planned
         adapted = None
@@ -340,7 +360,10 @@ def meal_options(
         pref = preference.per_appeal_point * (5 - dish.appeal)
         pref += preference.not_liked if has_likes and not is_liked else 0.0
         pref += preference.side if dish.kind == "side" else 0.0
-        _add_dish(builder, adapted, slots, table, pref, is_liked)
+        kept.append((adapted, slots, pref, is_liked))
+    nutrients, groups = _dish_amounts([k[0] for k in kept], table)
+    for (adapted, slots, pref, is_liked), nut, grp in zip(kept, nutrients, groups, strict=True):
+        _add_dish(builder, adapted, slots, table, (pref, is_liked), (nut, grp))
     _add_side_foods(builder, request, table, allowed, liked, preference)
     options = builder.build()
     options.notes.extend(notes)
@@ -372,26 +395,36 @@ def _unmatched(request: PlanRequest, table: FoodTable, dishes: Mapping[str, Dish
     return notes
 
 
+def _dish_amounts(dishes: list[Dish], table: FoodTable) -> tuple[np.ndarray, np.ndarray]:
+    """Nutrients and food-group amounts of a portion of each dish (rows follow ``dishes``),
+    as one product of a dishes × foods matrix of grams with the per-100 g table."""
+    grams = np.zeros((len(dishes), len(table.row)))
+    for k, dish in enumerate(dishes):
+        for i in dish.ingredients:
+            grams[k, table.row[i.food_id]] += i.grams
+    return grams @ table.nutrients / 100.0, grams @ table.groups / 100.0
+
+
 def _add_dish(
     builder: _Builder,
     dish: Dish,
     slots: frozenset[str],
     table: FoodTable,
-    preference: float,
-    liked: bool,
+    appeal: tuple[float, bool],
+    amounts: tuple[np.ndarray, np.ndarray],
 ) -> None:
-    """One dish (already adapted to the person) as an option."""
-    rows = [table.row[i.food_id] for i in dish.ingredients]
-    grams = np.array([i.grams for i in dish.ingredients])
-    groups = grams @ table.groups[rows] / 100.0
+    """One dish (already adapted to the person) as an option: ``appeal`` is its preference
+    cost (USD) and whether it is liked, ``amounts`` its nutrients and food groups a portion."""
+    preference, liked = appeal
+    nutrients, groups = amounts
     builder.add(
         key=dish.dish_id,
         name=dish.name,
         kind=dish.kind,
         slots=slots,
         portions=MAIN_PORTIONS if dish.kind == "main" else SIDE_DISH_PORTIONS,
-        grams=float(grams.sum()),
-        nutrients=grams @ table.nutrients[rows] / 100.0,
+        grams=float(sum(i.grams for i in dish.ingredients)),
+        nutrients=nutrients,
         groups=groups,
         cost=sum(i.grams / 1000.0 * table.price[i.food_id] for i in dish.ingredients),
         preference=preference,
