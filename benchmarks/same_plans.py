@@ -1,0 +1,77 @@
+"""Behaviour check for refactors: the plans of the sixteen benchmark profiles, fingerprinted.
+
+Each profile of :mod:`profiles` gets a 7-day plan with a generous per-day time (so no day stops
+at its time limit and the plan depends only on the code and the data, not on the machine's
+speed). The plan JSON without its ``solver`` block (timings) is hashed with SHA-256.
+
+Usage:
+  ``python benchmarks/same_plans.py --write``  record the fingerprints in
+  ``benchmarks/same_plans.json`` (before a refactor);
+  ``python benchmarks/same_plans.py``          plan again and compare; exit 1 on any difference,
+  naming the profiles whose plans changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from profiles import PROFILES  # noqa: E402
+
+from foods.catalog import load_catalog  # noqa: E402
+from planner.optimiser.week import plan_week  # noqa: E402
+from planner.request import PlanRequest  # noqa: E402
+
+RECORD = Path(__file__).resolve().parent / "same_plans.json"
+#: Seconds a day may search: long enough that no benchmark day stops at its limit.
+DAY_LIMIT_S = 60.0
+
+
+def fingerprint(plan: dict) -> str:
+    """SHA-256 of the plan JSON without the solver's timings."""
+    body = {k: v for k, v in plan.items() if k != "solver"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def fingerprints() -> dict[str, dict[str, object]]:
+    """Profile name → fingerprint, status and seconds of its week."""
+    foods = load_catalog()
+    out: dict[str, dict[str, object]] = {}
+    for name, profile in PROFILES.items():
+        request = PlanRequest(
+            profile=profile, days=7, day_time_limit_s=DAY_LIMIT_S, time_limit_s=600
+        )
+        start = time.perf_counter()
+        plan = plan_week(request, foods).to_dict()
+        seconds = round(time.perf_counter() - start, 2)
+        out[name] = {"sha256": fingerprint(plan), "status": plan["status"], "seconds": seconds}
+        print(f"{name:45} {plan['status']:9} {seconds:6.2f} s {out[name]['sha256'][:12]}")
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="record instead of compare")
+    args = parser.parse_args()
+    now = fingerprints()
+    if args.write:
+        RECORD.write_text(json.dumps(now, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"recorded {len(now)} plans in {RECORD}")
+        return 0
+    before = json.loads(RECORD.read_text(encoding="utf-8"))
+    changed = [n for n in now if before.get(n, {}).get("sha256") != now[n]["sha256"]]
+    for name in changed:
+        print(f"CHANGED: {name}")
+    print(f"{len(now) - len(changed)} of {len(now)} plans identical to {RECORD.name}")
+    return 1 if changed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
