@@ -52,7 +52,7 @@ def fingerprints() -> dict[str, dict[str, object]]:
         plan = plan_week(request, foods).to_dict()
         seconds = round(time.perf_counter() - start, 2)
         out[name] = {"sha256": fingerprint(plan), "status": plan["status"], "seconds": seconds}
-        print(f"{name:45} {plan['status']:9} {seconds:6.2f} s {out[name]['sha256'][:12]}")
+        print(f"{name:45} {plan['status']:9} {seconds:6.2f} s {fingerprint(plan)[:12]}")
     return out
 
 

@@ -9,16 +9,14 @@ from collections.abc import Mapping
 import streamlit as st
 
 from foods.errors import UserError
-from planner.mailer import ENV, SmtpSettings, build_message, send_message, validate_address
-from planner.shopping import build_shopping_list
-from planner.weekly import week_start
+from planner import services
+from planner.mailer import ENV, SmtpSettings, validate_address
 from ui.draw import run_page, show_error
 from ui.state import (
     K_HAVE,
     K_PROFILE_NAME,
     current_foods,
     current_plan,
-    open_store,
     planned_request,
 )
 
@@ -77,17 +75,20 @@ def send_form(settings: SmtpSettings | None) -> None:
     try:
         address = validate_address(to, "recipient address")
         plan = current_plan()
-        shopping = build_shopping_list(plan, current_foods(), st.session_state.get(K_HAVE) or None)
         name = st.session_state.get(K_PROFILE_NAME)
-        with open_store() as store:  # saved before sending: a failed send loses nothing
-            plan_id = store.save_plan(
-                plan, planned_request(), profile_name=name, week_start=week_start(week_of)
-            )
-        message = build_message(
-            plan, shopping, to=address, sender=settings.sender, week_of=week_of, profile_label=name
+        message = services.week_message(
+            plan,
+            current_foods(),
+            to=address,
+            week_of=week_of,
+            have=st.session_state.get(K_HAVE) or None,
+            profile_label=name,
+            sender=settings.sender,
         )
+        # saved before sending: a failed send loses nothing
+        plan_id = services.save_plan(plan, planned_request(), week_of=week_of, profile_name=name)
         with st.spinner(f"Sending to {address}…"):
-            send_message(message, settings)
+            services.send_week(message, settings)
     except UserError as exc:
         show_error(exc, "The e-mail was not sent")
         return

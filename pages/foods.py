@@ -6,23 +6,22 @@ import pandas as pd
 import streamlit as st
 
 from foods.errors import UserError
-from foods.fdc import FdcClient, food_to_custom_row
+from foods.fdc import FdcClient
 from foods.reference import load_reference, portions_for
 from foods.schema import labels
 from foods.search import search_foods
+from planner import services
 from planner.profile import ALLERGENS
 from planner.request import SLOTS
 from planner.textfmt import md_escape
 from ui.custom_foods import (
-    check_rows,
     reference_row,
-    save_rows,
     slug,
     template_csv,
     text_rows,
 )
 from ui.draw import run_page, show_error
-from ui.state import current_foods, notify, open_store, show_notice, skipped_records
+from ui.state import current_foods, notify, show_notice, skipped_records
 
 PER_100G = {
     "energy_kcal": "Energy (kcal/100 g)",
@@ -158,8 +157,8 @@ def add_reference_food(foods: pd.DataFrame) -> None:
             price_usd_per_kg=price,
         )
         try:
-            check_rows([row], "new food")
-            save_rows([row])
+            services.check_custom_foods([row], "new food")
+            services.save_custom_foods([row])
         except UserError as exc:
             show_error(exc, "Cannot add this food")
         else:
@@ -186,17 +185,14 @@ def prices(foods: pd.DataFrame) -> None:
         submitted = st.form_submit_button("Save price", type="primary")
     if submitted:
         try:
-            with open_store() as store:
-                store.set_price_override(food_id, float(price), note)
+            services.set_price(food_id, float(price), note)
         except UserError as exc:
             show_error(exc, "Cannot save the price")
         else:
             notify(f"Price of {options[food_id]} set to ${price:.2f}/kg.")
             st.rerun()
     try:
-        with open_store() as store:
-            overrides = store.price_overrides()
-            notes = store.price_override_notes()
+        overrides, notes = services.prices()
     except UserError as exc:
         show_error(exc, "Cannot read your prices")
         return
@@ -219,8 +215,7 @@ def prices(foods: pd.DataFrame) -> None:
             key="clear",
         )
         if clear and st.button("Use the average price again", key="clear_price"):
-            with open_store() as store:
-                store.clear_price_override(clear)
+            services.clear_price(clear)
             notify(f"{options.get(clear, clear)}: back to the average price.")
             st.rerun()
 
@@ -248,7 +243,7 @@ def upload() -> None:
     try:
         frame = read_food_csv(uploaded.getvalue(), uploaded.name)
         rows = text_rows(frame)
-        table = check_rows(rows, uploaded.name)
+        table = services.check_custom_foods(rows, uploaded.name)
     except UserError as exc:
         show_error(exc, "The file cannot be used")
         return
@@ -256,7 +251,7 @@ def upload() -> None:
     st.dataframe(table[["food_id", "name", "household", "price_usd_per_kg"]], hide_index=True)
     if st.button("Save these foods", type="primary", key="save_csv"):
         try:
-            save_rows(rows)
+            services.save_custom_foods(rows)
         except UserError as exc:
             show_error(exc, "Cannot save the foods")
         else:
@@ -275,10 +270,8 @@ def fdc_import() -> None:
         searched = st.form_submit_button("Search")
     if searched:
         try:
-            with FdcClient(max_retries=1, timeout_s=8.0) as client:
-                st.session_state["fdc_hits"] = [
-                    (h.fdc_id, f"{h.name} ({h.data_type})") for h in client.search(query)
-                ]
+            hits = services.fdc_search(query, client=FdcClient(max_retries=1, timeout_s=8.0))
+            st.session_state["fdc_hits"] = [(h.fdc_id, f"{h.name} ({h.data_type})") for h in hits]
         except UserError as exc:
             show_error(exc, "FoodData Central search failed")
             return
@@ -300,31 +293,27 @@ def fdc_import() -> None:
         submitted = st.form_submit_button("Import", type="primary")
     if submitted:
         try:
-            with FdcClient(max_retries=1, timeout_s=8.0) as client:
-                food = client.get_food(int(fdc_id))
-            row = food_to_custom_row(
-                food,
+            imported = services.import_fdc_food(
+                int(fdc_id),
                 serving_g=serving,
-                slots=slots,
                 price_usd_per_kg=price,
-                price_source="estimate: entered by you",
+                client=FdcClient(max_retries=1, timeout_s=8.0),
+                slots=slots,
                 diet_tags=diets,
                 allergens=allergens,
             )
-            check_rows([row], "FoodData Central food")
-            save_rows([row], source="fdc")
         except UserError as exc:
             show_error(exc, "Cannot import this food")
         else:
-            notify(f"Imported {food.name}.")
+            notes = "".join(f" {n}." for n in imported.notes)
+            notify(f"Imported {imported.row['name']}.{notes}")
             st.rerun()
 
 
 def my_foods() -> None:
     """The person's own foods, with delete."""
     try:
-        with open_store() as store:
-            rows = store.list_custom_foods()
+        rows = services.custom_foods()
     except UserError as exc:
         show_error(exc, "Cannot read your foods")
         return
@@ -340,8 +329,7 @@ def my_foods() -> None:
     gone = st.selectbox("Delete a food", ids, key="delete_food")
     if st.button("Delete", key="delete_food_button"):
         try:
-            with open_store() as store:
-                store.delete_custom_food(gone)
+            services.remove_custom_food(gone)
         except UserError as exc:
             show_error(exc, "Cannot delete the food")
         else:
@@ -361,11 +349,7 @@ def left_out() -> None:
         c1.warning(md_escape(record.message()), icon=":material/warning:")
         if c2.button("Remove it", key=f"remove_skipped_{n}", width="stretch"):
             try:
-                with open_store() as store:
-                    if record.kind == "custom_food":
-                        store.delete_custom_food(record.food_id)
-                    else:
-                        store.clear_price_override(record.food_id)
+                services.remove_skipped(record)
             except UserError as exc:
                 show_error(exc, "Cannot remove it")
             else:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from foods.errors import UserError
 from foods.schema import labels
+from planner import services
 from planner.report import (
     MealView,
     coverage_rows,
@@ -25,7 +26,7 @@ from planner.report import (
     split_shortfalls,
 )
 from planner.textfmt import md_escape
-from planner.weekly import dishes_of, week_start
+from planner.weekly import dishes_of
 from ui.draw import (
     SOURCE_KEYS,
     STATUS_TEXT,
@@ -57,7 +58,6 @@ from ui.state import (
     get_request,
     meal_anchor,
     notify,
-    open_store,
     pins_except,
     planned_request,
     reset_form,
@@ -499,15 +499,13 @@ def save_and_export(plan: Mapping[str, Any]) -> None:
     if c2.button("Save this plan", icon=":material/save:", key="save_plan"):
         name = st.session_state.get(K_PROFILE_NAME)
         try:
-            with open_store() as store:
-                if name:
-                    store.save_profile(name, get_request()["profile"])
-                plan_id = store.save_plan(
-                    plan,
-                    planned_request(),
-                    profile_name=name,
-                    week_start=week_start(dt.date.today()),
-                )
+            plan_id = services.save_plan(
+                plan,
+                planned_request(),
+                week_of=dt.date.today(),
+                profile_name=name,
+                profile=get_request()["profile"] if name else None,
+            )
         except UserError as exc:
             show_error(exc, "Cannot save the plan")
         else:
@@ -532,8 +530,7 @@ def saved_plans() -> None:
     """Open a plan saved earlier (its request is restored and re-planned from the cache)."""
     with st.expander("Saved plans", icon=":material/folder_open:"):
         try:
-            with open_store() as store:
-                summaries = store.list_plans()[:30]
+            summaries = services.list_plans()[:30]
         except UserError as exc:
             show_error(exc, "Cannot read saved plans")
             return
@@ -546,8 +543,7 @@ def saved_plans() -> None:
         }
         choice = st.selectbox("Saved plan", list(labels_), format_func=labels_.__getitem__)
         try:
-            with open_store() as store:
-                request = store.get_plan(choice).request
+            request = services.saved_plan(choice).request
         except UserError as exc:
             show_error(exc, "Cannot read the saved plan")
             return

@@ -1,15 +1,15 @@
-"""Planning a saved profile's week: the person's own foods, prices and week-to-week rotation.
+"""A person's week: their own foods and prices, the week's Monday, and week-to-week rotation.
 
-:func:`user_foods` joins the catalogue with the person's custom foods and price overrides from
-the store. :func:`plan_saved_week` plans a week for a saved profile, penalising the dishes of
-its previous saved week so consecutive weeks differ, and saves the plan before returning.
+:func:`user_food_table` joins the catalogue with the person's custom foods and price overrides
+from the store (leaving out, with a reason, what no longer fits); :func:`rotation_penalties`
+turns the previous saved week into dishes to avoid. :mod:`planner.services` uses both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -17,10 +17,6 @@ import pandas as pd
 from foods.catalog import build_food_table, load_catalog
 from foods.errors import UserError
 from foods.text import one_line
-from planner.optimiser.week import plan_week
-from planner.plan import Plan
-from planner.profile import profile_from_dict
-from planner.request import PlanRequest
 from planner.store import Store
 
 #: Default strength of the rotation penalty (1 = ``Weights.repeat_usd`` per dish).
@@ -79,28 +75,6 @@ def user_food_table(store: Store) -> tuple[pd.DataFrame, list[Skipped]]:
     return load_catalog(extra, prices), skipped
 
 
-def user_foods(store: Store | None) -> pd.DataFrame:
-    """The catalogue plus the store's usable custom foods and prices (see
-    :func:`user_food_table` for what is left out)."""
-    if store is None:
-        return load_catalog()
-    return user_food_table(store)[0]
-
-
-def existing_user_foods(notes: list[str] | None = None) -> pd.DataFrame:
-    """The catalogue plus the local store's foods and prices, if a store exists (never creates
-    one). Messages about saved records that are left out are appended to ``notes``."""
-    from planner.store import DB_FILENAME, default_data_dir
-
-    if not (default_data_dir() / DB_FILENAME).exists():
-        return load_catalog()
-    with Store.open() as store:
-        table, skipped = user_food_table(store)
-    if notes is not None:
-        notes.extend(s.message() for s in skipped)
-    return table
-
-
 def week_start(day: dt.date) -> dt.date:
     """The Monday of the week containing ``day``."""
     return day - dt.timedelta(days=day.weekday())
@@ -135,12 +109,6 @@ def dishes_of(plan: Mapping[str, Any]) -> set[str]:
     }
 
 
-def jaccard_distance(a: set[str], b: set[str]) -> float:
-    """1 − |a ∩ b| / |a ∪ b| (0 = same foods, 1 = nothing in common)."""
-    union = a | b
-    return 0.0 if not union else 1.0 - len(a & b) / len(union)
-
-
 def rotation_penalties(
     previous: Mapping[str, Any] | None, strength: float = ROTATION_STRENGTH
 ) -> dict[str, float]:
@@ -148,50 +116,3 @@ def rotation_penalties(
     if previous is None or strength <= 0:
         return {}
     return {d: strength for d in dishes_of(previous)}
-
-
-def plan_saved_week(
-    store: Store,
-    profile_name: str,
-    week_of: dt.date,
-    *,
-    request: PlanRequest | None = None,
-    rotation_strength: float = ROTATION_STRENGTH,
-    save: bool = True,
-) -> tuple[Plan, int | None, PlanRequest]:
-    """Plan the week of ``week_of`` for a saved profile and (by default) save it.
-
-    Parameters
-    ----------
-    store : Store
-        The open SQLite store.
-    profile_name : str
-        A saved profile (``cramp-planner profile save``).
-    week_of : date
-        Any day of the week; the plan is stored under that week's Monday.
-    request : PlanRequest, optional
-        Options to use (its profile is replaced by the saved one); default 7 days.
-    rotation_strength : float
-        Penalty weight on the previous saved week's dishes (0 = no rotation).
-    save : bool
-        Save the plan (with its request) before returning.
-
-    Returns
-    -------
-    (Plan, saved plan id or None, the request used)
-    """
-    profile = profile_from_dict(store.get_profile(profile_name))
-    monday = week_start(week_of)
-    previous = store.latest_plan(profile_name, before_week=monday)
-    foods = user_foods(store)
-    avoid = rotation_penalties(previous.plan if previous else None, rotation_strength)
-    base = request or PlanRequest(profile=profile)
-    req = replace(base, profile=profile, avoid_dishes=avoid)
-    plan = plan_week(req, foods)
-    saved_id = None
-    if save and plan.ok:
-        summary = req.summary() | {"week_start": monday.isoformat()}
-        saved_id = store.save_plan(
-            plan.to_dict(), summary, profile_name=profile_name, week_start=monday
-        )
-    return plan, saved_id, req

@@ -111,7 +111,8 @@ def open_day(at: AppTest, day: int) -> AppTest:
 
 def current_plan(at: AppTest) -> dict[str, Any]:
     """The plan of the session's request (from the same cache the page used)."""
-    from ui.state import cached_plan, foods_snapshot, request_json
+    from planner.services import foods_snapshot
+    from ui.state import cached_plan, request_json
 
     return cached_plan(request_json(at.session_state["planned"]), foods_snapshot())
 

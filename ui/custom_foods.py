@@ -8,15 +8,13 @@ saved is known to load; errors are :class:`~foods.errors.FoodTableError` naming 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
 
-from foods.catalog import build_food_table, load_catalog
 from foods.schema import column_names
 from planner.textfmt import csv_text
-from ui.state import open_store
 
 #: Columns of a CSV template (the catalogue schema) and an example row.
 TEMPLATE_EXAMPLE: dict[str, str] = {
@@ -105,25 +103,3 @@ def reference_row(
 def text_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of an uploaded CSV (all text cells), ready for the store."""
     return [{str(k): v for k, v in row.items()} for row in frame.to_dict("records")]
-
-
-def check_rows(rows: Sequence[Mapping[str, Any]], source: str) -> pd.DataFrame:
-    """Check new rows alone, then together with the saved foods and the catalogue.
-
-    Returns the new rows' food table. Raises :class:`~foods.errors.FoodTableError`.
-    """
-    table = build_food_table(pd.DataFrame(list(rows)), source, origin="custom")
-    with open_store() as store:
-        saved = {row["food_id"]: row for row in store.list_custom_foods()}
-        prices = store.price_overrides()
-    saved.update({str(row["food_id"]): dict(row) for row in rows})
-    merged = build_food_table(pd.DataFrame(list(saved.values())), "your foods", origin="custom")
-    load_catalog([merged], prices)
-    return table
-
-
-def save_rows(rows: Sequence[Mapping[str, Any]], source: str = "user") -> None:
-    """Save checked rows to the store (one transaction)."""
-    with open_store() as store, store.transaction():
-        for row in rows:
-            store.save_custom_food(row, source=source)

@@ -18,6 +18,7 @@ import streamlit as st
 from foods.dishes import bundled_dishes
 from foods.errors import UserError
 from foods.schema import labels
+from planner import services
 from planner.profile import (
     ACTIVITIES,
     AGE_RANGE_Y,
@@ -40,7 +41,6 @@ from ui.state import (
     K_PROFILE_NAME,
     get_request,
     notify,
-    open_store,
     reset_form,
     set_request,
 )
@@ -473,9 +473,7 @@ def profile_form(foods: pd.DataFrame) -> None:
 def _load_profile(name: str) -> None:
     """Callback: make a saved profile current."""
     try:
-        with open_store() as store:
-            data = store.get_profile(name)
-        profile = profile_from_dict(data)
+        profile = profile_from_dict(services.profile_record(name))
     except UserError as exc:
         st.session_state["profile_error"] = str(exc)
         return
@@ -494,8 +492,7 @@ def saved_profiles() -> None:
         if error:
             st.error(error, icon=":material/error:")
         try:
-            with open_store() as store:
-                saved = [row["name"] for row in store.list_profiles()]
+            saved = [row["name"] for row in services.list_profiles()]
         except UserError as exc:
             show_error(exc, "Cannot read saved profiles")
             return
@@ -513,8 +510,7 @@ def saved_profiles() -> None:
         )
         if st.button("Save profile", key="save_profile"):
             try:
-                with open_store() as store:
-                    store.save_profile(name.strip(), get_request()["profile"])
+                services.save_profile(name.strip(), get_request()["profile"])
             except UserError as exc:
                 show_error(exc, "Cannot save the profile")
             else:

@@ -40,8 +40,7 @@ from __future__ import annotations
 import copy
 import json
 import math
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -52,12 +51,11 @@ import streamlit as st
 from streamlit.runtime.caching import cache_data, cache_resource
 
 from foods.dishes import bundled_dishes
-from planner.optimiser.week import plan_week
+from planner import services
 from planner.profile import SLOTS, Profile, demo_profile, profile_from_dict
 from planner.request import LockedDish, PlanRequest
-from planner.store import Store
 from planner.textfmt import md_escape
-from planner.weekly import Skipped, user_food_table, user_foods
+from planner.weekly import Skipped
 
 K_REQUEST = "request"
 K_PLANNED = "planned"
@@ -325,43 +323,24 @@ def build_request(request: Mapping[str, Any], foods: pd.DataFrame | None = None)
     )
 
 
-# --- the store and the food table ---------------------------------------------------------
-
-
-@contextmanager
-def open_store() -> Iterator[Store]:
-    """Open the SQLite store for one use (a store belongs to the thread that opened it)."""
-    store = Store.open()
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-def foods_snapshot() -> str:
-    """JSON of the person's custom foods and prices: the cache key of their food table."""
-    with open_store() as store:
-        data = {"custom": store.list_custom_foods(), "prices": store.price_overrides()}
-    return json.dumps(data, sort_keys=True)
+# --- the food table ------------------------------------------------------------------------
 
 
 @cache_resource(show_spinner=False, max_entries=8)
 def food_table(snapshot: str) -> pd.DataFrame:
     """The catalogue + custom foods + price overrides (read-only; keyed by the snapshot)."""
     del snapshot  # the key only: the table is read from the store it describes
-    with open_store() as store:
-        return user_foods(store)
+    return services.person_foods().table
 
 
 def current_foods() -> pd.DataFrame:
     """The person's food table as it is in the store now (cached)."""
-    return food_table(foods_snapshot())
+    return food_table(services.foods_snapshot())
 
 
 def skipped_records() -> list[Skipped]:
     """Saved foods and prices that no longer fit the food tables (left out of every plan)."""
-    with open_store() as store:
-        return user_food_table(store)[1]
+    return list(services.person_foods().skipped)
 
 
 @cache_data(show_spinner=False, max_entries=64)
@@ -373,7 +352,7 @@ def cached_plan(request_text: str, snapshot: str) -> dict[str, Any]:
     """
     foods = food_table(snapshot)
     request = build_request(json.loads(request_text), foods)
-    return plan_week(request, foods).to_dict()
+    return services.plan_for(request, foods).to_dict()
 
 
 def planned_request() -> dict[str, Any]:
@@ -391,7 +370,7 @@ def current_plan() -> dict[str, Any]:
         When the request cannot be planned (the message names the field and the fix).
     """
     request = planned_request()
-    snapshot = foods_snapshot()
+    snapshot = services.foods_snapshot()
     days = request["days"]
     with st.spinner(f"Planning {days} day{'s' if days != 1 else ''} of meals…"):
         return cached_plan(request_json(request), snapshot)

@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 
 import pandas as pd
 
-from foods.catalog import build_food_table, catalog_records, load_catalog
-from foods.errors import FoodTableError
-from foods.fdc import FdcClient, food_to_custom_row
+from foods.catalog import catalog_records
 from foods.reference import nutrient_keys
 from foods.schema import column_names, vocabulary
 from foods.search import search_foods
-from planner.commands.options import (
-    add_output,
-    emit,
-    float_in,
-    int_in,
-    user_foods_noting_skips,
-)
+from planner import services
+from planner.commands.options import add_output, emit, float_in, int_in, print_notes
 from planner.textfmt import text_table, to_csv, to_json
 
 #: Columns of ``foods list --format table`` (the JSON and CSV forms carry every column).
@@ -107,7 +99,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _user_foods() -> pd.DataFrame:
-    return user_foods_noting_skips()  # type: ignore[no-any-return]
+    """The person's food table; a note on stderr for each saved record left out of it."""
+    foods = services.person_foods()
+    print_notes(foods.notes)
+    return foods.table
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -137,8 +132,7 @@ def run_search(args: argparse.Namespace) -> int:
 
 def run_fdc_search(args: argparse.Namespace) -> int:
     """Search FoodData Central; print ``fdc_id, name, data_type`` per hit."""
-    with FdcClient() as client:
-        hits = client.search(args.query, page_size=args.limit)
+    hits = services.fdc_search(args.query, args.limit)
     rows = [{"fdc_id": h.fdc_id, "name": h.name, "data_type": h.data_type} for h in hits]
     if args.format == "json":
         emit(args, to_json(rows))
@@ -149,74 +143,32 @@ def run_fdc_search(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fill_carbohydrate(row: dict[str, object]) -> None:
-    """FDC often omits carbohydrate for meat and fish: use 0 when protein and fat explain the
-    energy (within 10 % or 20 kcal per 100 g), and say so; otherwise leave it missing."""
-    energy, protein, fat = (row.get(k) for k in ("energy_kcal", "protein_g", "fat_g"))
-    if row.get("carbohydrate_g") is not None or None in (energy, protein, fat):
-        return
-    explained = 4 * float(protein) + 9 * float(fat)  # type: ignore[arg-type]
-    if abs(float(energy) - explained) <= max(0.1 * float(energy), 20.0):  # type: ignore[arg-type]
-        row["carbohydrate_g"] = 0.0
-        print(
-            "note: FoodData Central gives no carbohydrate for this food; protein and fat "
-            "explain its energy, so carbohydrate is set to 0 g",
-            file=sys.stderr,
-        )
-
-
 def run_fdc_import(args: argparse.Namespace) -> int:
     """Fetch one FDC food, validate it like any food table, store it as a custom food."""
-    from planner.store import Store
-
-    with FdcClient() as client:
-        food = client.get_food(args.fdc_id)
-    catalog = load_catalog()
-    price, source = args.price_usd_per_kg, "user"
-    if price is None:
-        same = catalog[catalog["category"] == args.category]["price_usd_per_kg"]
-        price = round(statistics.median(same if len(same) else catalog["price_usd_per_kg"]), 2)
-        source = (
-            f"estimate: no price given; median of the catalogue's {args.category} foods "
-            f"(${price:.2f}/kg) — set your own with --price-usd-per-kg"
-        )
-    row = food_to_custom_row(
-        food,
+    imported = services.import_fdc_food(
+        args.fdc_id,
         serving_g=args.serving_g,
+        price_usd_per_kg=args.price_usd_per_kg,
         slots=args.slots,
         name=args.name,
         category=args.category,
         aisle=args.aisle,
-        price_usd_per_kg=price,
-        price_source=source,
     )
-    _fill_carbohydrate(row)
-    table = build_food_table(pd.DataFrame([row]), f"FDC food {args.fdc_id}", origin="custom")
-    with Store.open() as store:
-        mine = {r["food_id"] for r in store.list_custom_foods()}
-        if row["food_id"] in catalog.index and row["food_id"] not in mine:
-            raise FoodTableError(f"food_id {row['food_id']!r} is a catalogue food; use --name")
-        store.save_custom_food(row, source=f"fdc-{args.fdc_id}")
-    emit(args, to_json(catalog_records(table)[0]))
+    print_notes(imported.notes)
+    emit(args, to_json(catalog_records(imported.table)[0]))
     return 0
 
 
 def run_remove(args: argparse.Namespace) -> int:
     """Delete a custom food from the local store (its price, if any, stays until cleared)."""
-    from planner.store import Store
-
-    with Store.open() as store:
-        store.delete_custom_food(args.food_id)
+    services.remove_custom_food(args.food_id)
     print(f"removed your food {args.food_id!r}", file=sys.stderr)
     return 0
 
 
 def run_clear_price(args: argparse.Namespace) -> int:
     """Remove a price override; the catalogue's price applies again."""
-    from planner.store import Store
-
-    with Store.open() as store:
-        had = store.clear_price_override(args.food_id)
+    had = services.clear_price(args.food_id)
     what = "removed your price for" if had else "there was no price of yours for"
     print(f"{what} {args.food_id!r}", file=sys.stderr)
     return 0

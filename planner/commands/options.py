@@ -14,9 +14,8 @@ import math
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
 
 from foods.errors import UserError
 
@@ -85,24 +84,10 @@ def date_arg(text: str) -> dt.date:
     return value
 
 
-def user_foods_noting_skips() -> Any:
-    """The catalogue plus the local store's foods and prices; saved records that no longer
-    fit are left out, each with a note on stderr saying how to remove it."""
-    from planner.weekly import existing_user_foods
-
-    notes: list[str] = []
-    table = existing_user_foods(notes)
+def print_notes(notes: Iterable[str]) -> None:
+    """Print each note for the person on stderr (stdout keeps the document)."""
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
-    return table
-
-
-def note_skips(store: Any) -> None:
-    """Print a note on stderr for each saved record of ``store`` that is left out."""
-    from planner.weekly import user_food_table
-
-    for skipped in user_food_table(store)[1]:
-        print(f"note: {skipped.message()}", file=sys.stderr)
 
 
 def add_output(parser: argparse.ArgumentParser) -> None:

@@ -7,17 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from foods.errors import UserError
-from planner.commands.options import (
-    add_output,
-    date_arg,
-    emit,
-    float_in,
-    int_in,
-    note_skips,
-    user_foods_noting_skips,
-)
-from planner.optimiser.week import plan_week
+from planner.commands.options import add_output, date_arg, emit, float_in, int_in, print_notes
 from planner.profile import load_profile
 from planner.report import plan_markdown, plan_table
 from planner.request import MAX_DISH_PER_WEEK, PlanRequest
@@ -67,8 +57,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Plan and print; exit 0 with a plan (even partial), 1 when no plan exists."""
-    from planner.store import Store
-    from planner.weekly import plan_saved_week, week_start
+    from planner import services
 
     options = {
         "days": args.days,
@@ -78,48 +67,25 @@ def run(args: argparse.Namespace) -> int:
         "time_limit_s": args.time_limit,
         "max_dish_per_week": args.max_dish_per_week,
     }
-    week = args.week_of or dt.date.today()
-    note = ""
     if args.profile_name:
-        with Store.open() as store:
-            note_skips(store)
-            base = PlanRequest(profile=_saved_profile(store, args.profile_name), **options)
-            plan_obj, saved_id, _req = plan_saved_week(
-                store,
-                args.profile_name,
-                week,
-                request=base,
-                rotation_strength=args.rotation,
-                save=args.save,
-            )
-            if saved_id is not None:
-                note = f"saved as plan #{saved_id} in {store.path}"
+        profile = services.saved_profile(args.profile_name)
     else:
-        request = PlanRequest(profile=load_profile(args.profile), **options)
-        plan_obj = plan_week(request, user_foods_noting_skips())
-        if args.save and plan_obj.ok:
-            with Store.open() as store:
-                summary = request.summary() | {"week_start": week_start(week).isoformat()}
-                saved_id = store.save_plan(plan_obj.to_dict(), summary, week_start=week_start(week))
-                note = f"saved as plan #{saved_id} in {store.path}"
-    plan = plan_obj.to_dict()
+        profile = load_profile(args.profile)
+    outcome = services.plan_week_of(
+        PlanRequest(profile=profile, **options),
+        args.week_of or dt.date.today(),
+        profile_name=args.profile_name,
+        rotation=args.rotation,
+        save=args.save,
+    )
+    print_notes(outcome.notes)
+    plan = outcome.plan.to_dict()
     if args.format == "json":
         emit(args, to_json(plan))
     elif args.format == "markdown":
         emit(args, plan_markdown(plan))
     else:
         emit(args, plan_table(plan))
-    if note:
-        print(note, file=sys.stderr)
+    if outcome.saved_id is not None:
+        print(f"saved as plan #{outcome.saved_id} in {outcome.store_path}", file=sys.stderr)
     return 0 if plan["status"] not in ("infeasible", "error") else 1
-
-
-def _saved_profile(store, name: str):
-    """The saved profile (validated); raises a clear error when the name is unknown."""
-    from planner.profile import profile_from_dict
-
-    data = store.get_profile(name)
-    try:
-        return profile_from_dict(data)
-    except UserError as exc:
-        raise UserError(f"saved profile {name!r} is no longer valid: {exc}") from exc

@@ -11,8 +11,9 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from planner import services
 from planner.commands.options import add_output, emit
-from planner.store import PlanSummary, SavedPlan, Store
+from planner.services import PlanSummary, SavedPlan
 from planner.textfmt import text_table, to_json
 
 #: Columns of ``plans list --format table``.
@@ -39,10 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print saved plans (id, profile, week, status, when saved), newest first."""
-    with Store.open() as store:
-        if args.profile_name is not None:
-            store.get_profile(args.profile_name)  # a typo gets "no saved profile ...; saved: ..."
-        plans = store.list_plans(args.profile_name)
+    plans = services.list_plans(args.profile_name)
     if args.format == "json":
         emit(args, to_json([_summary_dict(p) for p in plans]))
     elif plans:
@@ -59,8 +57,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     """Print one saved plan: its JSON as saved, or a readable summary."""
-    with Store.open() as store:
-        saved = store.get_plan(args.id)
+    saved = services.saved_plan(args.id)
     if args.format == "json":
         emit(args, to_json(saved.plan))
     else:

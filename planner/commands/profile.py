@@ -11,9 +11,9 @@ import argparse
 from collections.abc import Mapping
 from typing import Any
 
+from planner import services
 from planner.commands.options import add_output, emit
 from planner.commands.plans import utc_minutes
-from planner.store import Store
 from planner.textfmt import cell, text_table, to_json
 
 
@@ -56,10 +56,7 @@ def run_save(args: argparse.Namespace) -> int:
     from planner.profile import load_profile
 
     profile = load_profile(args.profile)
-    with Store.open() as store:
-        existed = any(p["name"] == args.name for p in store.list_profiles())
-        store.save_profile(args.name, profile.to_dict())
-        path = store.path
+    existed, path = services.save_profile(args.name, profile)
     verb = "updated" if existed else "saved"
     print(f"{verb} profile {args.name!r} in {path}")
     return 0
@@ -67,8 +64,7 @@ def run_save(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the saved profiles' names and when each was last saved (UTC)."""
-    with Store.open() as store:
-        profiles = store.list_profiles()
+    profiles = services.list_profiles()
     if args.format == "json":
         emit(args, to_json(profiles))
     elif profiles:
@@ -84,8 +80,7 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     """Print one saved profile: JSON (the profile dict) or a field/value table."""
-    with Store.open() as store:
-        profile = _contract_order(store.get_profile(args.name))
+    profile = _contract_order(services.profile_record(args.name))
     if args.format == "json":
         emit(args, to_json(profile))
     else:
@@ -96,8 +91,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_delete(args: argparse.Namespace) -> int:
     """Delete a saved profile; its plans stay in the store without a profile name."""
-    with Store.open() as store:
-        orphaned = store.delete_profile(args.name)
+    orphaned = services.delete_profile(args.name)
     kept = f"; its {orphaned} saved plan(s) are kept without a profile" if orphaned else ""
     print(f"deleted profile {args.name!r}{kept}")
     return 0

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from foods.catalog import load_catalog
-from planner.commands.options import add_output, emit, user_foods_noting_skips
+from planner.commands.options import add_output, emit, print_notes
 from planner.shopping import build_shopping_list, read_have, read_plan, to_csv, to_html, to_markdown
 
 #: Writers of ``--format``.
@@ -54,7 +54,11 @@ def foods_for(plan: Mapping[str, Any]) -> pd.DataFrame:
     }
     if used <= set(foods.index):
         return foods
-    return user_foods_noting_skips()  # type: ignore[no-any-return]
+    from planner import services
+
+    foods = services.person_foods()
+    print_notes(foods.notes)
+    return foods.table
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,490 @@
+"""The use cases: the one layer the command line (``planner/commands/``) and the dashboard
+(``app.py``, ``pages/``, ``ui/``) call.
+
+A front end reads input, calls one function here and shows what it returns; it never opens the
+store, runs the optimiser or talks to FoodData Central itself, so both front ends plan the same
+week for the same person with the same foods and prices. Each function opens the local SQLite
+store for one use (a connection belongs to the thread that opened it) and raises
+:class:`~foods.errors.UserError` subclasses whose messages name the field or the cause and the
+fix.
+
+Use cases
+---------
+foods:    :func:`person_foods`, :func:`foods_snapshot`, :func:`custom_foods`,
+          :func:`check_custom_foods`, :func:`save_custom_foods`, :func:`remove_custom_food`,
+          :func:`prices`, :func:`set_price`, :func:`clear_price`, :func:`fdc_search`,
+          :func:`import_fdc_food`
+profiles: :func:`list_profiles`, :func:`profile_record`, :func:`saved_profile`,
+          :func:`save_profile`, :func:`delete_profile`
+plans:    :func:`plan_for`, :func:`plan_week_of`, :func:`save_plan`, :func:`list_plans`,
+          :func:`saved_plan`
+e-mail:   :func:`week_message`, :func:`send_week`, :func:`email_week`
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import statistics
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from foods.catalog import build_food_table, load_catalog
+from foods.errors import FoodTableError, UserError
+from foods.fdc import FdcClient, FdcHit, food_to_custom_row
+from planner.mailer import SmtpSettings, build_message, send_message, validate_address
+from planner.optimiser.week import plan_week
+from planner.plan import Plan
+from planner.profile import Profile, profile_from_dict
+from planner.request import PlanRequest
+from planner.shopping import build_shopping_list
+from planner.store import DB_FILENAME, PlanSummary, SavedPlan, Store, default_data_dir
+from planner.weekly import (
+    ROTATION_STRENGTH,
+    Skipped,
+    rotation_penalties,
+    user_food_table,
+    week_start,
+)
+
+#: From address of a message written to a file when ``CRAMP_SMTP_FROM`` is not set.
+DRY_RUN_SENDER = "cramp-planner@example.invalid"
+
+
+@contextmanager
+def _store() -> Iterator[Store]:
+    """The local store, open for one use."""
+    store = Store.open()
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+# --- foods ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonFoods:
+    """The food table a person plans with (catalogue + own foods + own prices) and the saved
+    records left out of it because they no longer fit (each says how to remove it)."""
+
+    table: pd.DataFrame
+    skipped: tuple[Skipped, ...] = ()
+
+    @property
+    def notes(self) -> list[str]:
+        """One line per record left out."""
+        return [s.message() for s in self.skipped]
+
+
+def person_foods() -> PersonFoods:
+    """The person's food table; the catalogue alone when no store exists (none is created)."""
+    if not (default_data_dir() / DB_FILENAME).exists():
+        return PersonFoods(load_catalog())
+    with _store() as store:
+        table, skipped = user_food_table(store)
+    return PersonFoods(table, tuple(skipped))
+
+
+def foods_snapshot() -> str:
+    """The person's custom foods and prices as canonical JSON (a cache key of their table)."""
+    with _store() as store:
+        data = {"custom": store.list_custom_foods(), "prices": store.price_overrides()}
+    return json.dumps(data, sort_keys=True)
+
+
+def custom_foods() -> list[dict[str, Any]]:
+    """The person's saved foods, as stored rows."""
+    with _store() as store:
+        return store.list_custom_foods()
+
+
+def check_custom_foods(rows: Sequence[Mapping[str, Any]], source: str) -> pd.DataFrame:
+    """Check new food rows alone, then together with the saved foods, prices and catalogue.
+
+    Returns the new rows' food table. Raises :class:`~foods.errors.FoodTableError` naming
+    ``source``, the row and the field.
+    """
+    table = build_food_table(pd.DataFrame(list(rows)), source, origin="custom")
+    with _store() as store:
+        saved = {row["food_id"]: row for row in store.list_custom_foods()}
+        overrides = store.price_overrides()
+    saved.update({str(row["food_id"]): dict(row) for row in rows})
+    merged = build_food_table(pd.DataFrame(list(saved.values())), "your foods", origin="custom")
+    load_catalog([merged], overrides)
+    return table
+
+
+def save_custom_foods(rows: Sequence[Mapping[str, Any]], source: str = "user") -> None:
+    """Save checked food rows (one transaction: all or none)."""
+    with _store() as store, store.transaction():
+        for row in rows:
+            store.save_custom_food(row, source=source)
+
+
+def remove_custom_food(food_id: str) -> None:
+    """Delete one of the person's foods (its price, if any, stays until cleared)."""
+    with _store() as store:
+        store.delete_custom_food(food_id)
+
+
+def prices() -> tuple[dict[str, float], dict[str, str]]:
+    """The person's own prices (food id → USD/kg) and their notes."""
+    with _store() as store:
+        return store.price_overrides(), store.price_override_notes()
+
+
+def set_price(food_id: str, usd_per_kg: float, note: str = "") -> None:
+    """Set the person's price of a food (USD per kg)."""
+    with _store() as store:
+        store.set_price_override(food_id, usd_per_kg, note)
+
+
+def clear_price(food_id: str) -> bool:
+    """Go back to the catalogue's price; False when the person had no price for it."""
+    with _store() as store:
+        return store.clear_price_override(food_id)
+
+
+def remove_skipped(record: Skipped) -> None:
+    """Remove a saved record that no longer fits (a custom food or a price)."""
+    with _store() as store:
+        if record.kind == "custom_food":
+            store.delete_custom_food(record.food_id)
+        else:
+            store.clear_price_override(record.food_id)
+
+
+def fdc_search(query: str, limit: int = 25, client: FdcClient | None = None) -> list[FdcHit]:
+    """Foods of FoodData Central matching ``query`` (at most ``limit``)."""
+    with client or FdcClient() as fdc:
+        return fdc.search(query, page_size=limit)
+
+
+@dataclass(frozen=True)
+class ImportedFood:
+    """A FoodData Central food saved as the person's own: its row, its food table (one row)
+    and notes for the person (an estimated price, a carbohydrate set to 0 g)."""
+
+    row: dict[str, Any]
+    table: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def import_fdc_food(
+    fdc_id: int,
+    *,
+    serving_g: float = 100.0,
+    price_usd_per_kg: float | None = None,
+    client: FdcClient | None = None,
+    **fields: Any,
+) -> ImportedFood:
+    """Fetch one FoodData Central food, check it like any food table and save it.
+
+    ``fields`` go to :func:`foods.fdc.food_to_custom_row` (``slots``, ``name``, ``category``,
+    ``aisle``, ``diet_tags``, ``allergens``). With no price, the median of the catalogue's
+    foods of the same category is used and said so; a carbohydrate FoodData Central omits is
+    set to 0 g when protein and fat explain the energy.
+    """
+    with client or FdcClient() as fdc:
+        food = fdc.get_food(fdc_id)
+    catalog = load_catalog()
+    notes: list[str] = []
+    price, source = price_usd_per_kg, "user"
+    if price is None:
+        category = fields.get("category") or "mixed"
+        same = catalog[catalog["category"] == category]["price_usd_per_kg"]
+        price = round(statistics.median(same if len(same) else catalog["price_usd_per_kg"]), 2)
+        source = (
+            f"estimate: no price given; median of the catalogue's {category} foods "
+            f"(${price:.2f}/kg) — set your own with --price-usd-per-kg"
+        )
+    row = food_to_custom_row(
+        food, serving_g=serving_g, price_usd_per_kg=price, price_source=source, **fields
+    )
+    notes += _fill_carbohydrate(row)
+    table = build_food_table(pd.DataFrame([row]), f"FDC food {fdc_id}", origin="custom")
+    mine = {r["food_id"] for r in custom_foods()}
+    if row["food_id"] in catalog.index and row["food_id"] not in mine:
+        raise FoodTableError(
+            f"food_id {row['food_id']!r} is a catalogue food; give yours another name "
+            "(--name on the command line)"
+        )
+    check_custom_foods([row], f"FDC food {fdc_id}")
+    save_custom_foods([row], source=f"fdc-{fdc_id}")
+    return ImportedFood(row, table, notes)
+
+
+def _fill_carbohydrate(row: dict[str, Any]) -> list[str]:
+    """FDC often omits carbohydrate for meat and fish: use 0 when protein and fat explain the
+    energy (within 10 % or 20 kcal per 100 g), and say so; otherwise leave it missing."""
+    energy, protein, fat = (row.get(k) for k in ("energy_kcal", "protein_g", "fat_g"))
+    if row.get("carbohydrate_g") is not None or None in (energy, protein, fat):
+        return []
+    explained = 4 * float(protein) + 9 * float(fat)  # type: ignore[arg-type]
+    if abs(float(energy) - explained) > max(0.1 * float(energy), 20.0):  # type: ignore[arg-type]
+        return []
+    row["carbohydrate_g"] = 0.0
+    return [
+        "FoodData Central gives no carbohydrate for this food; protein and fat explain its "
+        "energy, so carbohydrate is set to 0 g"
+    ]
+
+
+# --- profiles ------------------------------------------------------------------------------------
+
+
+def list_profiles() -> list[dict[str, str]]:
+    """Saved profiles: ``name`` and ``updated_at`` (UTC ISO-8601), by name."""
+    with _store() as store:
+        return store.list_profiles()
+
+
+def profile_record(name: str) -> dict[str, Any]:
+    """A saved profile as stored (not validated: a form may show and repair it)."""
+    with _store() as store:
+        return store.get_profile(name)
+
+
+def saved_profile(name: str) -> Profile:
+    """A saved profile, validated; says so when it no longer is."""
+    data = profile_record(name)
+    try:
+        return profile_from_dict(data)
+    except UserError as exc:
+        raise UserError(f"saved profile {name!r} is no longer valid: {exc}") from exc
+
+
+def save_profile(name: str, profile: Profile | Mapping[str, Any]) -> tuple[bool, Path]:
+    """Save a profile under ``name`` (replacing one of that name); returns whether it
+    replaced one, and the store's path."""
+    data = profile.to_dict() if isinstance(profile, Profile) else dict(profile)
+    with _store() as store:
+        existed = any(p["name"] == name for p in store.list_profiles())
+        store.save_profile(name, data)
+        return existed, store.path
+
+
+def delete_profile(name: str) -> int:
+    """Delete a saved profile; returns how many of its plans are kept without a name."""
+    with _store() as store:
+        return store.delete_profile(name)
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    """A planned week: the plan, the request it answers, where it was saved (if it was) and
+    notes for the person (saved records left out of their foods)."""
+
+    plan: Plan
+    request: PlanRequest
+    saved_id: int | None = None
+    store_path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def plan_for(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
+    """Plan ``request`` over ``foods`` (default: the person's food table)."""
+    return plan_week(request, person_foods().table if foods is None else foods)
+
+
+def plan_week_of(
+    request: PlanRequest,
+    week_of: dt.date,
+    *,
+    profile_name: str | None = None,
+    rotation: float = ROTATION_STRENGTH,
+    save: bool = False,
+) -> PlanOutcome:
+    """Plan the week of ``week_of`` with the person's foods and prices, and save it if asked.
+
+    With ``profile_name`` the saved profile replaces ``request.profile`` and the dishes of its
+    previous saved week are avoided (``rotation`` 0 = not at all, 1 = ``repeat_usd`` a dish);
+    the plan is saved under that name and the week's Monday (replacing an earlier plan of the
+    same week). A plan is saved only when it has days to eat.
+    """
+    monday = week_start(week_of)
+    foods = person_foods()
+    if profile_name is not None:
+        profile = saved_profile(profile_name)
+        with _store() as store:
+            previous = store.latest_plan(profile_name, before_week=monday)
+        avoid = rotation_penalties(previous.plan if previous else None, rotation)
+        request = replace(request, profile=profile, avoid_dishes=avoid)
+    plan = plan_week(request, foods.table)
+    saved_id, path = None, None
+    if save and plan.ok:
+        saved_id, path = _save(plan.to_dict(), request.summary(), profile_name, monday)
+    return PlanOutcome(plan, request, saved_id, path, foods.notes)
+
+
+def _save(
+    plan: Mapping[str, Any], summary: Mapping[str, Any], name: str | None, monday: dt.date
+) -> tuple[int, Path]:
+    with _store() as store:
+        summary = dict(summary) | {"week_start": monday.isoformat()}
+        plan_id = store.save_plan(plan, summary, profile_name=name, week_start=monday)
+        return plan_id, store.path
+
+
+def save_plan(
+    plan: Mapping[str, Any],
+    request: Mapping[str, Any],
+    *,
+    week_of: dt.date,
+    profile_name: str | None = None,
+    profile: Mapping[str, Any] | None = None,
+) -> int:
+    """Save a plan JSON with the request dict that produced it (the dashboard's), under the
+    week of ``week_of``; with ``profile`` the profile is saved under ``profile_name`` first,
+    both in one transaction. Returns the plan id."""
+    monday = week_start(week_of)
+    with _store() as store, store.transaction():
+        if profile_name and profile is not None:
+            store.save_profile(profile_name, profile)
+        return store.save_plan(plan, request, profile_name=profile_name, week_start=monday)
+
+
+def list_plans(profile_name: str | None = None) -> list[PlanSummary]:
+    """Saved plans, newest first (of one saved profile, whose name is checked, if given)."""
+    with _store() as store:
+        if profile_name is not None:
+            store.get_profile(profile_name)  # a typo gets "no saved profile ...; saved: ..."
+        return store.list_plans(profile_name)
+
+
+def saved_plan(plan_id: int) -> SavedPlan:
+    """One saved plan with its request."""
+    with _store() as store:
+        return store.get_plan(plan_id)
+
+
+# --- e-mail --------------------------------------------------------------------------------------
+
+
+def coming_monday(today: dt.date | None = None) -> dt.date:
+    """Today if it is a Monday, else the next Monday."""
+    today = today or dt.date.today()
+    return today + dt.timedelta(days=(7 - today.weekday()) % 7)
+
+
+def week_message(
+    plan: Mapping[str, Any],
+    foods: pd.DataFrame,
+    *,
+    to: str,
+    week_of: dt.date,
+    have: Mapping[str, float] | None = None,
+    profile_label: str | None = None,
+    sender: str | None = None,
+) -> EmailMessage:
+    """The week's e-mail (text + HTML, shopping list, plan.csv, plan.ics) for a plan JSON.
+
+    ``sender`` defaults to ``CRAMP_SMTP_FROM`` (checked), else a placeholder address for a
+    message that is only written to a file. A plan without days is refused.
+    """
+    if plan.get("status") in ("infeasible", "error"):
+        raise UserError(
+            f"no plan to send ({plan.get('status')}): {plan.get('message') or 'no message'}; "
+            "nothing was sent"
+        )
+    if sender is None:
+        text = os.environ.get("CRAMP_SMTP_FROM", "").strip()
+        sender = validate_address(text, "CRAMP_SMTP_FROM") if text else DRY_RUN_SENDER
+    shopping = build_shopping_list(plan, foods, have)
+    return build_message(
+        plan, shopping, to=to, sender=sender, week_of=week_of, profile_label=profile_label
+    )
+
+
+def send_week(message: EmailMessage, settings: SmtpSettings | None = None) -> None:
+    """Send a message with the server of the environment (``CRAMP_SMTP_*``)."""
+    send_message(message, settings or SmtpSettings.from_env())
+
+
+@dataclass(frozen=True)
+class EmailOutcome:
+    """What :func:`email_week` did: the message, the week's Monday, the plan saved (if any)."""
+
+    message: EmailMessage
+    monday: dt.date
+    saved_id: int | None = None
+    store_path: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def email_week(
+    to: str,
+    *,
+    week_of: dt.date,
+    profile: Profile | None = None,
+    profile_name: str | None = None,
+    plan: Mapping[str, Any] | None = None,
+    days: int = 7,
+    have: Mapping[str, float] | None = None,
+    send: bool = True,
+) -> EmailOutcome:
+    """Plan ``days`` days for ``profile`` or the saved ``profile_name`` (or take ``plan``),
+    build the week's e-mail and send it (unless ``send`` is False: then nothing is saved or
+    sent, the message is only returned). The address and the server settings are checked
+    before anything is planned.
+
+    For a saved profile the plan is saved *before* sending, so a failed send loses nothing:
+    the error then names the plan id that holds it.
+    """
+    address = validate_address(to, "--to")
+    settings = SmtpSettings.from_env() if send else None
+    monday = week_start(week_of)
+    outcome = None
+    if plan is None:
+        if profile_name is not None:
+            profile = saved_profile(profile_name)
+        if profile is None:
+            raise UserError("nothing to send: give a profile, a saved profile or a plan")
+        request = PlanRequest(profile=profile, days=days)
+        outcome = plan_week_of(request, monday, profile_name=profile_name, save=send)
+        plan = outcome.plan.to_dict()
+    foods = person_foods()
+    message = week_message(
+        plan,
+        foods.table,
+        to=address,
+        week_of=monday,
+        have=have,
+        profile_label=profile_name,
+        sender=settings.sender if settings else None,
+    )
+    saved_id = outcome.saved_id if outcome else None
+    path = outcome.store_path if outcome else None
+    notes = outcome.notes if outcome else foods.notes
+    if settings is not None:
+        _send_keeping(message, settings, saved_id, path)
+    return EmailOutcome(message, monday, saved_id, path, notes)
+
+
+def _send_keeping(
+    message: EmailMessage, settings: SmtpSettings, saved_id: int | None, path: Path | None
+) -> None:
+    """Send; a failure after the plan was saved says where it is kept."""
+    from planner.mailer import MailError
+
+    try:
+        send_message(message, settings)
+    except MailError as exc:
+        if saved_id is None:
+            raise
+        raise MailError(
+            f"{exc}; nothing was sent, the plan is kept: plan #{saved_id} saved in {path} "
+            f"(see 'cramp-planner plans show {saved_id}')"
+        ) from None
