@@ -30,12 +30,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## Lint, format check and type check (pages/ separately: pages/foods.py shadows the package).
+## Lint, format check and type check.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy planner foods ui app.py benchmarks
-	cd pages && $(abspath $(BIN))/mypy --config-file ../pyproject.toml *.py
 
 ## Re-resolve requirements.lock from pyproject.toml (then run `make test` against it).
 lock: $(STAMP)

@@ -1,6 +1,6 @@
 """Cramp-prevention meal planner — Streamlit entry point (a router only; pages draw).
 
-Run with ``streamlit run app.py`` (or ``make run``). Each page lives in ``pages/`` and calls
+Run with ``streamlit run app.py`` (or ``make run``). Each page lives in ``ui/pages/`` and calls
 the ``planner`` library; shared state and cached planner calls are in ``ui/``.
 """
 
@@ -21,12 +21,12 @@ st.set_page_config(
 init_state()
 
 pages = [
-    st.Page("pages/plan.py", title="Plan", icon=":material/restaurant:", default=True),
-    st.Page("pages/targets.py", title="Targets", icon=":material/target:"),
-    st.Page("pages/foods.py", title="Foods", icon=":material/nutrition:"),
-    st.Page("pages/shopping.py", title="Shopping list", icon=":material/shopping_cart:"),
-    st.Page("pages/email.py", title="E-mail", icon=":material/mail:"),
-    st.Page("pages/about.py", title="About & safety", icon=":material/health_and_safety:"),
+    st.Page("ui/pages/plan.py", title="Plan", icon=":material/restaurant:", default=True),
+    st.Page("ui/pages/targets.py", title="Targets", icon=":material/target:"),
+    st.Page("ui/pages/foods.py", title="Foods", icon=":material/nutrition:"),
+    st.Page("ui/pages/shopping.py", title="Shopping list", icon=":material/shopping_cart:"),
+    st.Page("ui/pages/email.py", title="E-mail", icon=":material/mail:"),
+    st.Page("ui/pages/about.py", title="About & safety", icon=":material/health_and_safety:"),
 ]
 try:
     st.navigation(pages).run()

@@ -31,10 +31,10 @@ from profiles import HELD_OUT, TUNING, random_profiles  # noqa: E402
 from quality import MET_GROUPS, groups_table, plan_quality  # noqa: E402
 
 from foods.catalog import load_catalog  # noqa: E402
+from planner.domain.profile import Profile  # noqa: E402
+from planner.domain.request import PlanRequest  # noqa: E402
+from planner.domain.thrifty import AS_OF, thrifty_usd_per_day  # noqa: E402
 from planner.optimiser.week import plan_week  # noqa: E402
-from planner.profile import Profile  # noqa: E402
-from planner.request import PlanRequest  # noqa: E402
-from planner.thrifty import AS_OF, thrifty_usd_per_day  # noqa: E402
 
 SHORT_NAMES = {"vegetables": "veg", "fruits": "fruit", "dairy": "dairy", "grain_whole": "WG"}
 

@@ -35,9 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from profiles import PROFILES  # noqa: E402
 
 from foods.catalog import load_catalog  # noqa: E402
+from planner.domain.profile import Profile, demo_profile  # noqa: E402
+from planner.domain.request import PlanRequest  # noqa: E402
 from planner.optimiser import week  # noqa: E402
-from planner.profile import Profile, demo_profile  # noqa: E402
-from planner.request import PlanRequest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 Row = dict[str, Any]

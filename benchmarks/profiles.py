@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from planner.profile import Profile, demo_profile
+from planner.domain.profile import Profile, demo_profile
 
 DEMO = demo_profile()
 #: Used while the support rule's share and node limit were chosen.
@@ -102,7 +102,7 @@ def random_profiles(count: int, seed: int = 7) -> list[Profile]:
     """``count`` valid profiles spread over every field that changes what may be planned."""
     import random
 
-    from planner.profile import ACTIVITIES, ALLERGENS, DIETS
+    from planner.domain.profile import ACTIVITIES, ALLERGENS, DIETS
 
     rng = random.Random(seed)
     out = []

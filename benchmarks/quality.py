@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from foods.food_groups import COMPONENTS, equivalents_per_100g
-from planner.food_pattern import PATTERN_GROUPS
+from planner.domain.food_pattern import PATTERN_GROUPS
 
 #: Daily pattern amounts whose days-met share the benchmark reports.
 MET_GROUPS: tuple[str, ...] = ("vegetables", "fruits", "dairy", "grain_whole")

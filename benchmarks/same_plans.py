@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from profiles import PROFILES  # noqa: E402
 
 from foods.catalog import load_catalog  # noqa: E402
+from planner.domain.request import PlanRequest  # noqa: E402
 from planner.optimiser.week import plan_week  # noqa: E402
-from planner.request import PlanRequest  # noqa: E402
 
 RECORD = Path(__file__).resolve().parent / "same_plans.json"
 #: Seconds a day may search: long enough that no benchmark day stops at its limit.

@@ -1,5 +1,5 @@
-"""The use cases: the one layer the command line (``planner/commands/``) and the dashboard
-(``app.py``, ``pages/``, ``ui/``) call.
+"""The use cases: the one layer the command line (``planner/cli/``) and the dashboard
+(``app.py`` and ``ui/``, its pages in ``ui/pages/``) call.
 
 A front end reads input, calls one function here and shows what it returns; it never opens the
 store, runs the optimiser or talks to FoodData Central itself, so both front ends plan the same
@@ -19,6 +19,7 @@ profiles: :func:`list_profiles`, :func:`profile_record`, :func:`saved_profile`,
 plans:    :func:`plan_for`, :func:`plan_week_of`, :func:`save_plan`, :func:`list_plans`,
           :func:`saved_plan`
 e-mail:   :func:`week_message`, :func:`send_week`, :func:`email_week`
+diet:     :func:`solve_diet_files` (the classic diet problem on a person's own CSV files)
 """
 
 from __future__ import annotations
@@ -39,20 +40,21 @@ import pandas as pd
 from foods.catalog import build_food_table, load_catalog
 from foods.errors import FoodTableError, UserError
 from foods.fdc import FdcClient, FdcHit, food_to_custom_row
-from planner.mailer import SmtpSettings, build_message, send_message, validate_address
-from planner.optimiser.week import plan_week
-from planner.plan import Plan
-from planner.profile import Profile, profile_from_dict
-from planner.request import PlanRequest
-from planner.shopping import build_shopping_list
-from planner.store import DB_FILENAME, PlanSummary, SavedPlan, Store, default_data_dir
-from planner.weekly import (
-    ROTATION_STRENGTH,
-    Skipped,
-    rotation_penalties,
-    user_food_table,
-    week_start,
+from foods.text import one_line
+from planner.domain.plan import Plan
+from planner.domain.profile import Profile, profile_from_dict
+from planner.domain.request import PlanRequest
+from planner.domain.weekly import ROTATION_STRENGTH, rotation_penalties, week_start
+from planner.optimiser.diet_problem import (
+    DietResult,
+    read_diet_foods,
+    read_requirements,
+    solve_diet,
 )
+from planner.optimiser.week import plan_week
+from planner.outputs.mailer import SmtpSettings, build_message, send_message, validate_address
+from planner.outputs.shopping import build_shopping_list
+from planner.store import DB_FILENAME, PlanSummary, SavedPlan, Store, default_data_dir
 
 #: From address of a message written to a file when ``CRAMP_SMTP_FROM`` is not set.
 DRY_RUN_SENDER = "cramp-planner@example.invalid"
@@ -69,6 +71,58 @@ def _store() -> Iterator[Store]:
 
 
 # --- foods ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A saved food or price that no longer fits the food tables and is left out.
+
+    ``kind`` is ``"custom_food"`` or ``"price"``; ``reason`` says why, ``command`` removes it.
+    """
+
+    kind: str
+    food_id: str
+    reason: str
+
+    @property
+    def command(self) -> str:
+        """The CLI command that removes the record."""
+        verb = "remove" if self.kind == "custom_food" else "clear-price"
+        return f"cramp-planner foods {verb} {self.food_id}"
+
+    def message(self) -> str:
+        """One line for a person: what is left out, why, and how to remove it."""
+        what = "your food" if self.kind == "custom_food" else "your price for"
+        return (
+            f"{what} {self.food_id!r} is left out: {self.reason}; remove it with `{self.command}`"
+        )
+
+
+def user_food_table(store: Store) -> tuple[pd.DataFrame, list[Skipped]]:
+    """The catalogue plus the store's custom foods, with the person's price overrides, and
+    the saved records that had to be left out (never fatal: one bad record must not lock a
+    person out of planning)."""
+    catalog = load_catalog()
+    skipped: list[Skipped] = []
+    extra = []
+    for row in store.list_custom_foods():
+        food_id = str(row.get("food_id", ""))
+        if food_id in catalog.index:
+            reason = "the catalogue now has a food with this id; add yours again under a new id"
+            skipped.append(Skipped("custom_food", food_id, reason))
+            continue
+        try:
+            extra.append(build_food_table(pd.DataFrame([row]), food_id, origin="custom"))
+        except UserError as exc:
+            skipped.append(Skipped("custom_food", food_id, one_line(exc)))
+    known = set(catalog.index).union(*(set(t.index) for t in extra))
+    prices = {}
+    for food_id, price in store.price_overrides().items():
+        if food_id in known:
+            prices[food_id] = price
+        else:
+            skipped.append(Skipped("price", food_id, "no food has this id any more"))
+    return load_catalog(extra, prices), skipped
 
 
 @dataclass(frozen=True)
@@ -163,9 +217,14 @@ def remove_skipped(record: Skipped) -> None:
             store.clear_price_override(record.food_id)
 
 
-def fdc_search(query: str, limit: int = 25, client: FdcClient | None = None) -> list[FdcHit]:
-    """Foods of FoodData Central matching ``query`` (at most ``limit``)."""
-    with client or FdcClient() as fdc:
+#: FoodData Central settings for a page someone is waiting on: one retry, 8 s a call.
+QUICK_FDC: Mapping[str, Any] = {"max_retries": 1, "timeout_s": 8.0}
+
+
+def fdc_search(query: str, limit: int = 25, *, quick: bool = False) -> list[FdcHit]:
+    """Foods of FoodData Central matching ``query`` (at most ``limit``); ``quick`` for a page
+    someone waits on (:data:`QUICK_FDC`)."""
+    with FdcClient(**(QUICK_FDC if quick else {})) as fdc:
         return fdc.search(query, page_size=limit)
 
 
@@ -184,7 +243,7 @@ def import_fdc_food(
     *,
     serving_g: float = 100.0,
     price_usd_per_kg: float | None = None,
-    client: FdcClient | None = None,
+    quick: bool = False,
     **fields: Any,
 ) -> ImportedFood:
     """Fetch one FoodData Central food, check it like any food table and save it.
@@ -194,7 +253,7 @@ def import_fdc_food(
     foods of the same category is used and said so; a carbohydrate FoodData Central omits is
     set to 0 g when protein and fat explain the energy.
     """
-    with client or FdcClient() as fdc:
+    with FdcClient(**(QUICK_FDC if quick else {})) as fdc:
         food = fdc.get_food(fdc_id)
     catalog = load_catalog()
     notes: list[str] = []
@@ -477,7 +536,7 @@ def _send_keeping(
     message: EmailMessage, settings: SmtpSettings, saved_id: int | None, path: Path | None
 ) -> None:
     """Send; a failure after the plan was saved says where it is kept."""
-    from planner.mailer import MailError
+    from planner.outputs.mailer import MailError
 
     try:
         send_message(message, settings)
@@ -488,3 +547,15 @@ def _send_keeping(
             f"{exc}; nothing was sent, the plan is kept: plan #{saved_id} saved in {path} "
             f"(see 'cramp-planner plans show {saved_id}')"
         ) from None
+
+
+# --- the classic diet problem ------------------------------------------------------------------
+
+
+def solve_diet_files(
+    foods_csv: Path, requirements_csv: Path, continuous: bool = False
+) -> DietResult:
+    """Cheapest units of the foods of ``FOODS.csv`` meeting ``REQ.csv`` (whole units unless
+    ``continuous``)."""
+    foods = read_diet_foods(foods_csv)
+    return solve_diet(foods, read_requirements(requirements_csv, foods), continuous=continuous)

@@ -12,7 +12,7 @@ than guessed at.
 
 The store speaks plain dictionaries (profiles, plans and requests as JSON-ready mappings) so
 it does not depend on the modules that validate them; the CLI and the dashboard validate first
-(e.g. with :mod:`planner.profile`) and store ``to_dict()``.
+(e.g. with :mod:`planner.domain.profile`) and store ``to_dict()``.
 
 Examples
 --------
@@ -304,7 +304,7 @@ class SavedPlan:
     request : dict
         The planning request as saved (JSON-ready).
     plan : dict
-        The plan in DESIGN.md's Plan JSON shape, exactly as saved.
+        The plan in the plan JSON shape of docs/contract.md, exactly as saved.
     """
 
     id: int
@@ -600,7 +600,7 @@ class Store:
         Parameters
         ----------
         plan : Mapping
-            Plan JSON (DESIGN.md contract; ``plan["status"]`` is copied to the ``status``
+            Plan JSON (contract of docs/contract.md; ``plan["status"]`` is copied to the ``status``
             column). Objects with a ``to_dict()`` method are accepted too.
         request : Mapping
             The planning request, JSON-ready (or with ``to_dict()``).

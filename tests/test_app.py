@@ -1,6 +1,6 @@
 """Streamlit AppTest tests of the dashboard: every page runs, and the main interactions work.
 
-Each test runs the real app script (``app.py`` and ``pages/*.py``) headless with the real
+Each test runs the real app script (``app.py`` and ``ui/pages/*.py``) headless with the real
 planner; ``CRAMP_DATA_DIR`` points at a fresh directory (``tests/conftest.py``). Plans are
 kept short (1–2 days) where the test is about an interaction, so the suite stays fast.
 """
@@ -16,9 +16,9 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from planner.profile import SLOTS
+from planner.domain.profile import SLOTS
+from planner.outputs.textfmt import md_escape
 from planner.store import Store
-from planner.textfmt import md_escape
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
@@ -37,9 +37,9 @@ def start() -> AppTest:
 
 
 def page(name: str) -> AppTest:
-    """Run the app, then switch to ``pages/<name>.py``."""
+    """Run the app, then switch to ``ui/pages/<name>.py``."""
     at = start()
-    at.switch_page(f"pages/{name}.py").run()
+    at.switch_page(f"ui/pages/{name}.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -524,7 +524,7 @@ def test_save_and_load_a_profile(tmp_path: Path) -> None:
 
 
 def test_an_older_or_damaged_saved_plan_opens_without_a_traceback() -> None:
-    from planner.profile import demo_profile
+    from planner.domain.profile import demo_profile
 
     old_request = {
         "profile": demo_profile().to_dict(),
@@ -555,7 +555,7 @@ def test_an_older_or_damaged_saved_plan_opens_without_a_traceback() -> None:
 
 
 def test_a_damaged_profile_in_a_saved_plan_names_the_field_and_can_be_fixed() -> None:
-    from planner.profile import demo_profile
+    from planner.domain.profile import demo_profile
 
     damaged = demo_profile().to_dict() | {"age": "forty", "diet": "carnivore"}
     with Store.open() as store:
@@ -609,7 +609,7 @@ def test_targets_page_warns_about_potassium_with_kidney_disease() -> None:
     form(at, "checkbox", "kidney").check()
     form(at, "slider", "days").set_value(1)
     submit(at)
-    at.switch_page("pages/targets.py").run()
+    at.switch_page("ui/pages/targets.py").run()
     assert any("clinician" in e.value for e in at.error)
 
 
@@ -738,5 +738,5 @@ def test_foods_page_adds_a_usda_reference_food_with_a_serving() -> None:
         rows = store.list_custom_foods()
     assert len(rows) == 1 and rows[0]["ndb_no"] and float(rows[0]["serving_g"]) > 0
     # the new food is in the planner's table now
-    at.switch_page("pages/plan.py").run()
+    at.switch_page("ui/pages/plan.py").run()
     assert not at.exception

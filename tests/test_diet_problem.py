@@ -11,8 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.cli import main
-from planner.diet_problem import DietProblemError, read_diet_foods, read_requirements, solve_diet
-from planner.solve import SolverSettings
+from planner.optimiser.diet_problem import (
+    DietProblemError,
+    read_diet_foods,
+    read_requirements,
+    solve_diet,
+)
+from planner.optimiser.solve import SolverSettings
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

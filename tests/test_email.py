@@ -30,7 +30,10 @@ aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: E402
 
 from planner import cli  # noqa: E402
-from planner.mailer import (  # noqa: E402
+from planner.domain.profile import demo_profile  # noqa: E402
+from planner.domain.request import PlanRequest  # noqa: E402
+from planner.optimiser.week import plan_week  # noqa: E402
+from planner.outputs.mailer import (  # noqa: E402
     DISCLAIMER,
     MailError,
     SmtpSettings,
@@ -40,10 +43,7 @@ from planner.mailer import (  # noqa: E402
     send_message,
     validate_address,
 )
-from planner.optimiser.week import plan_week  # noqa: E402
-from planner.profile import demo_profile  # noqa: E402
-from planner.request import PlanRequest  # noqa: E402
-from planner.shopping import ShoppingList, build_shopping_list, to_csv  # noqa: E402
+from planner.outputs.shopping import ShoppingList, build_shopping_list, to_csv  # noqa: E402
 from planner.store import Store  # noqa: E402
 
 Controller = aiosmtpd_controller.Controller

@@ -28,8 +28,8 @@ from foods.food_groups import (
     food_group_rules,
 )
 from foods.schema import column_names
-from planner.food_pattern import PATTERN_GROUPS
-from planner.hei import hei_amounts
+from planner.domain.food_pattern import PATTERN_GROUPS
+from planner.domain.hei import hei_amounts
 
 ROOT = Path(__file__).resolve().parents[1]
 EXACT = 1e-3  # the CSV rounds grams per equivalent to 0.01 g

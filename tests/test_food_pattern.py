@@ -1,5 +1,5 @@
-"""The Healthy U.S.-Style Dietary Pattern (planner/food_pattern.py) and the Thrifty Food Plan
-cost (planner/thrifty.py), checked against the published tables.
+"""The Healthy U.S.-Style Dietary Pattern (planner/domain/food_pattern.py) and the Thrifty Food Plan
+cost (planner/domain/thrifty.py), checked against the published tables.
 
 Pattern: Dietary Guidelines for Americans 2020-2025, Appendix 3, Table A3-2 (ages 2 and older).
 At 2,000 kcal: vegetables 2 1/2 cup-eq/day (weekly: dark green 1 1/2, red and orange 5 1/2,
@@ -19,7 +19,7 @@ from importlib import resources
 
 import pytest
 
-from planner.food_pattern import (
+from planner.domain.food_pattern import (
     ADULT_LEVELS,
     DAILY_MINIMUMS,
     PATTERN_GROUPS,
@@ -27,8 +27,8 @@ from planner.food_pattern import (
     food_pattern,
     pattern_level,
 )
-from planner.profile import Profile, demo_profile
-from planner.thrifty import AS_OF, thrifty_usd_per_day
+from planner.domain.profile import Profile, demo_profile
+from planner.domain.thrifty import AS_OF, thrifty_usd_per_day
 
 LEVELS = (1000, 1200, 1400, 1600, 1800, 2000, 2200, 2400, 2600, 2800, 3000, 3200)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from planner import services
-from planner.profile import demo_profile
+from planner.domain.profile import demo_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 

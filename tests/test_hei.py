@@ -1,4 +1,4 @@
-"""Healthy Eating Index-2020 scoring (planner/hei.py), worked by hand.
+"""Healthy Eating Index-2020 scoring (planner/domain/hei.py), worked by hand.
 
 Standards (per 1,000 kcal unless a share of energy; HEI-2020 for ages 2+ = HEI-2015):
 total fruits 0.8 cup-eq (5 points), whole fruits 0.4 (5), total vegetables 1.1 (5), greens and
@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from foods.food_groups import COMPONENTS
-from planner.hei import (
+from planner.domain.hei import (
     ADDED_SUGAR_KCAL_PER_TSP,
     ADEQUACY,
     LEGUME_OZ_PER_CUP,

@@ -18,14 +18,14 @@ import pytest
 
 from foods.catalog import load_catalog
 from foods.dishes import bundled_dishes
-from planner.explain import label
+from planner.domain.explain import label
+from planner.domain.profile import Profile, demo_profile
+from planner.domain.request import LockedDish, PlanRequest, PlanRequestError
+from planner.domain.targets import compute_targets
 from planner.optimiser.assemble import MAX_DRINK_ML, solver_info
 from planner.optimiser.options import MAIN_PORTIONS, fish_mercury
+from planner.optimiser.solve import SolveResult, SolverOutcome
 from planner.optimiser.week import cost_weight, plan_week, week_chains
-from planner.profile import Profile, demo_profile
-from planner.request import LockedDish, PlanRequest, PlanRequestError
-from planner.solve import SolveResult, SolverOutcome
-from planner.targets import compute_targets
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from profiles import PROFILES, random_profiles  # noqa: E402  (the benchmark's people)

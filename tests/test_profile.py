@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 import planner.cli
-from planner.profile import (
+from planner.domain.profile import (
     Profile,
     ProfileError,
     demo_profile,

@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
+from planner.domain.profile import demo_profile
+from planner.domain.request import PlanRequest
 from planner.optimiser.week import plan_week
-from planner.profile import demo_profile
-from planner.report import (
+from planner.outputs.report import (
     grams_text,
     meal_view,
     pattern_rows,
@@ -22,7 +23,6 @@ from planner.report import (
     portion_text,
     water_text,
 )
-from planner.request import PlanRequest
 
 
 def ingredient(

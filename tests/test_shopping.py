@@ -18,11 +18,11 @@ import pytest
 
 from foods.catalog import build_food_table, load_catalog, read_food_csv
 from foods.schema import column_names, labels, vocabulary
-from planner.commands import shopping as shopping_command
+from planner.cli import shopping as shopping_command
+from planner.domain.profile import demo_profile
+from planner.domain.request import PlanRequest
 from planner.optimiser.week import plan_week
-from planner.profile import demo_profile
-from planner.request import PlanRequest
-from planner.shopping import (
+from planner.outputs.shopping import (
     CSV_COLUMNS,
     ShoppingError,
     build_shopping_list,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulp
 import pytest
 
-from planner.solve import FastHiGHS, SolverOutcome, SolverSettings, solve_problem
+from planner.optimiser.solve import FastHiGHS, SolverOutcome, SolverSettings, solve_problem
 
 
 def tiny_mip() -> tuple[pulp.LpProblem, dict[str, pulp.LpVariable]]:

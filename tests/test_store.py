@@ -775,7 +775,7 @@ def profile_file(tmp_path: Path) -> Path:
 def test_cli_registers_with_argparse_directly(data_dir: Path, profile_file: Path) -> None:
     import argparse
 
-    from planner.commands import plans, profile
+    from planner.cli import plans, profile
 
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)

@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 import planner.cli
-from planner.profile import Profile, ProfileError, profile_from_dict
-from planner.targets import (
+from planner.domain.profile import Profile, ProfileError, profile_from_dict
+from planner.domain.targets import (
     TARGET_KEYS,
     Target,
     TargetError,

@@ -10,9 +10,9 @@ import pytest
 
 from planner import services
 from planner.cli import main
-from planner.profile import demo_profile
-from planner.request import PlanRequest
-from planner.weekly import dishes_of, foods_of, week_start
+from planner.domain.profile import demo_profile
+from planner.domain.request import PlanRequest
+from planner.domain.weekly import dishes_of, foods_of, week_start
 
 MONDAY = dt.date(2026, 11, 23)
 

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from foods.schema import column_names
-from planner.textfmt import csv_text
+from planner.outputs.textfmt import csv_text
 
 #: Columns of a CSV template (the catalogue schema) and an example row.
 TEMPLATE_EXAMPLE: dict[str, str] = {

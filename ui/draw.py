@@ -1,10 +1,10 @@
 """Drawing helpers shared by the pages: errors, meal text, tables and Altair charts of a plan.
 
 Every number shown carries its unit. Everything is drawn from the plan JSON as the planner
-returned it, through the view model of :mod:`planner.report` (meals grouped under their
+returned it, through the view model of :mod:`planner.outputs.report` (meals grouped under their
 dishes, food groups against the pattern, HEI-2020 rows) so the page says what the e-mail and
 the downloads say; no nutrition is recomputed here, except through
-:func:`planner.plan.recompute_totals` for the "where it comes from" view, which is the
+:func:`planner.domain.plan.recompute_totals` for the "where it comes from" view, which is the
 planner's own arithmetic. Text from the plan is Markdown-escaped.
 """
 
@@ -18,9 +18,9 @@ import pandas as pd
 import streamlit as st
 
 from foods.errors import UserError
-from planner.explain import label, unit_of
-from planner.plan import recompute_totals
-from planner.report import (
+from planner.domain.explain import label, unit_of
+from planner.domain.plan import recompute_totals
+from planner.outputs.report import (
     COVERAGE_KEYS,
     Line,
     hei_rows,
@@ -29,7 +29,7 @@ from planner.report import (
     short_number,
     water_text,
 )
-from planner.textfmt import md_escape
+from planner.outputs.textfmt import md_escape
 
 #: Nutrients of the "where it comes from" view (the cramp minerals and vitamin D).
 SOURCE_KEYS: tuple[str, ...] = ("potassium_mg", "magnesium_mg", "calcium_mg", "vitamin_d_ug")
@@ -384,7 +384,7 @@ def run_page(main: Callable[[], None]) -> None:
     """Run a page's ``main`` with the session initialised and errors shown, not raised.
 
     ``app.py`` guards every page too; this guard also covers a page run on its own (Streamlit
-    runs ``pages/*.py`` directly on the first request of a fresh server and in ``AppTest``).
+    runs ``ui/pages/*.py`` directly on the first request of a fresh server and in ``AppTest``).
     """
     from ui.state import init_state
 

@@ -3,7 +3,7 @@
 The form is a fragment (``st.fragment``), not an ``st.form``: ticking "pregnant" or "kidney
 disease" shows its own fields at once (trimester; dialysis and the clinician's limits), and
 such a change reruns only the sidebar, never the plan. "Plan my week" validates the profile
-with :func:`planner.profile.profile_from_dict`; a problem is shown under the button with the
+with :func:`planner.domain.profile.profile_from_dict`; a problem is shown under the button with the
 message naming the field and the fix, and nothing changes until it is fixed.
 """
 
@@ -19,7 +19,7 @@ from foods.dishes import bundled_dishes
 from foods.errors import UserError
 from foods.schema import labels
 from planner import services
-from planner.profile import (
+from planner.domain.profile import (
     ACTIVITIES,
     AGE_RANGE_Y,
     ALLERGENS,
@@ -33,7 +33,7 @@ from planner.profile import (
     demo_profile,
     profile_from_dict,
 )
-from planner.targets import KIDNEY_DEFAULTS, POTASSIUM_CAP_IMPAIRED_MG
+from planner.domain.targets import KIDNEY_DEFAULTS, POTASSIUM_CAP_IMPAIRED_MG
 from ui.draw import show_error
 from ui.state import (
     K_FORM_VERSION,

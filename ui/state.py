@@ -52,10 +52,10 @@ from streamlit.runtime.caching import cache_data, cache_resource
 
 from foods.dishes import bundled_dishes
 from planner import services
-from planner.profile import SLOTS, Profile, demo_profile, profile_from_dict
-from planner.request import LockedDish, PlanRequest
-from planner.textfmt import md_escape
-from planner.weekly import Skipped
+from planner.domain.profile import SLOTS, Profile, demo_profile, profile_from_dict
+from planner.domain.request import LockedDish, PlanRequest
+from planner.outputs.textfmt import md_escape
+from planner.services import Skipped
 
 K_REQUEST = "request"
 K_PLANNED = "planned"

@@ -1,4 +1,4 @@
-"""Turn the solved days into one verified, explained :class:`planner.plan.Plan`.
+"""Turn the solved days into one verified, explained :class:`planner.domain.plan.Plan`.
 
 Totals come from the items' grams (recomputed by :mod:`.extract`); every hard maximum is
 checked on them (a breach is a bug and is never shown as a plan); drinking water closes the
@@ -14,13 +14,20 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from planner.explain import best_sources, label, reason_for, unit_of
-from planner.food_pattern import DAILY_MINIMUMS, GROUP_LABELS, PATTERN_GROUPS
-from planner.hei import hei2020
+from planner.domain.explain import best_sources, label, reason_for, unit_of
+from planner.domain.food_pattern import DAILY_MINIMUMS, GROUP_LABELS, PATTERN_GROUPS
+from planner.domain.hei import hei2020
+from planner.domain.plan import (
+    SHORTFALL_TOLERANCE,
+    DayPlan,
+    Plan,
+    PlanStatus,
+    Shortfall,
+    SolverInfo,
+)
+from planner.domain.thrifty import AS_OF
 from planner.optimiser.model import AMDR
-from planner.plan import SHORTFALL_TOLERANCE, DayPlan, Plan, PlanStatus, Shortfall, SolverInfo
-from planner.solve import SolverOutcome
-from planner.thrifty import AS_OF
+from planner.optimiser.solve import SolverOutcome
 
 if TYPE_CHECKING:
     from planner.optimiser.week import Context, DayResult

@@ -1,4 +1,4 @@
-"""From a solved day model to a :class:`planner.plan.DayPlan`: dishes, items, recomputed totals.
+"""From a solved day model to a :class:`~planner.domain.plan.DayPlan`: dishes, items, totals.
 
 The day's totals and food groups are recomputed from the items' grams × the food table (and
 the MyPlate equivalents per 100 g), never read from the model; the week checks every hard
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from planner.household import scale_household
+from planner.domain.household import scale_household
+from planner.domain.plan import DayPlan, DishChoice, Meal
 from planner.optimiser.model import DayModel
 from planner.optimiser.table import FoodTable
-from planner.plan import DayPlan, DishChoice, Meal
 
 
 def chosen(model: DayModel) -> list[tuple[str, int, float]]:

@@ -29,11 +29,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pulp
 
-from planner.food_pattern import PATTERN_GROUPS
-from planner.hei import ADEQUACY, LEGUME_OZ_PER_CUP, MODERATION
+from planner.domain.food_pattern import PATTERN_GROUPS
+from planner.domain.hei import ADEQUACY, LEGUME_OZ_PER_CUP, MODERATION
+from planner.domain.request import SLOTS, Weights
 from planner.optimiser.options import GROUPS, NUTRIENTS, Options
-from planner.request import SLOTS, Weights
-from planner.solve import PlanProblem
+from planner.optimiser.solve import PlanProblem
 
 Bounds = Mapping[str, tuple[float | None, float | None]]
 
@@ -65,7 +65,7 @@ class DayTargets:
 
     ``bounds`` key → (min, max) (nutrients in their units, AMDR in % of energy);
     ``eer_kcal`` the energy aimed at; ``groups_min`` / ``groups_max`` food-group amounts
-    (cup-/oz-equivalents; keys of :mod:`planner.food_pattern`); ``group_weights`` multiplies
+    (cup-/oz-equivalents; keys of :mod:`planner.domain.food_pattern`); ``group_weights`` multiplies
     a group's shortfall cost (default 1); ``cost_weight`` USD of
     objective per USD of food; ``budget`` USD a day or None; ``share`` the part of a whole
     day's needs the planned meals cover (1 when all four are planned).
@@ -494,7 +494,7 @@ def define_hei(
 
 
 def _hei_expressions(rows: _Rows) -> dict[str, list]:
-    """The amount of every HEI component as an expression (units of :mod:`planner.hei`)."""
+    """The amount of every HEI component as an expression (units of :mod:`planner.domain.hei`)."""
     veg = {"veg_dark_green": 1, "veg_red_orange": 1, "veg_starchy": 1, "veg_other": 1, "legumes": 1}
     plant = {
         "protein_seafood": 1,

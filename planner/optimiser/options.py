@@ -23,8 +23,8 @@ import pandas as pd
 from foods.dishes import Dish, adapt, bundled_dishes
 from foods.food_groups import COMPONENTS
 from foods.reference import DATA_DIR
+from planner.domain.request import PlanRequest
 from planner.optimiser.table import NUTRIENTS, FoodTable
-from planner.request import PlanRequest
 
 __all__ = ["GROUPS", "NUTRIENTS", "Options", "Preference", "meal_options", "matches"]
 

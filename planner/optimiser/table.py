@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from foods.food_groups import COMPONENTS, equivalents_per_100g
-from planner.plan import PlanItem
+from planner.domain.plan import PlanItem
 
 #: Nutrient keys the planner tracks (per 100 g in the table; units of the keys).
 NUTRIENTS: tuple[str, ...] = (

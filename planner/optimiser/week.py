@@ -32,23 +32,23 @@ import pandas as pd
 
 from foods.catalog import load_catalog
 from foods.dishes import bundled_dishes
-from planner.food_pattern import (
+from planner.domain.food_pattern import (
     DAILY_MINIMUMS,
     PATTERN_GROUPS,
     WEEKLY_MINIMUMS,
     FoodPattern,
     food_pattern,
 )
+from planner.domain.plan import DayPlan, Plan
+from planner.domain.profile import Profile
+from planner.domain.request import PlanRequest, check_request
+from planner.domain.targets import Targets, compute_targets, with_overrides
 from planner.optimiser.assemble import assemble
 from planner.optimiser.extract import extract_day
 from planner.optimiser.model import DayModel, DayTargets, build_day_model, portion_choices
 from planner.optimiser.options import GROUPS, NUTRIENTS, Options, meal_options
+from planner.optimiser.solve import SolveResult, SolverOutcome, SolverSettings, solve_problem
 from planner.optimiser.table import FoodTable
-from planner.plan import DayPlan, Plan
-from planner.profile import Profile
-from planner.request import PlanRequest, check_request
-from planner.solve import SolveResult, SolverOutcome, SolverSettings, solve_problem
-from planner.targets import Targets, compute_targets, with_overrides
 
 #: Main dishes and sides offered per meal per day (best ranked of the chain's pool), and
 #: each kind in a wide offer (a day the narrow offer left short of a target or a meal).
@@ -232,7 +232,7 @@ def absent_groups(options: Options, groups: Sequence[str]) -> tuple[str, ...]:
 
 def thrifty_reference(profile: object) -> float:
     """USD a day a thrifty plan costs at 2022 prices (the scale of :func:`cost_weight`)."""
-    from planner.thrifty import thrifty_usd_per_day
+    from planner.domain.thrifty import thrifty_usd_per_day
 
     return thrifty_usd_per_day(profile)  # type: ignore[arg-type]
 

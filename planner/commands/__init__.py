@@ -1,1 +1,0 @@
-"""Sub-commands of the ``cramp-planner`` CLI, one module each."""
