@@ -10,7 +10,7 @@ UV_VERSION  = 0.13.9
 ADDRESS ?= 127.0.0.1
 PORT    ?= 8501
 
-.PHONY: setup run test lint lock wheel-check bench bench-profiles clean data
+.PHONY: test-fast setup run test lint lock wheel-check bench bench-profiles clean data
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ run: $(STAMP)
 ## Run the whole test suite (the same command CI runs).
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## The unit layer and the doctests only: no solver, no servers, no browser.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q tests/unit planner foods
 
 ## Lint, format check and type check.
 lint: $(STAMP)

@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -124,7 +125,7 @@ def read_dish_tables(
 # --- one check per rule ---------------------------------------------------------------------
 
 
-def _where(row: pd.Series) -> str:
+def _where(row: Mapping[str, Any]) -> str:
     return f"{row['source']} (dish_id {row['dish_id']!r})"
 
 
@@ -135,7 +136,7 @@ def check_dish_rows(dishes: pd.DataFrame) -> list[str]:
     kinds, slots = set(vocabulary("dish_kind")), set(vocabulary("slot"))
     cuisines = set(vocabulary("cuisine"))
     seen: set[str] = set()
-    for _, row in dishes.iterrows():
+    for row in dishes.to_dict("records"):
         where = _where(row)
         if not SLUG.match(row["dish_id"]):
             problems.append(f"{where}: dish_id must be 1–60 of a-z, 0-9 and '_'")
@@ -177,11 +178,12 @@ def check_ingredient_rows(
     """Every ingredient names a known dish and a known food once, with grams and household."""
     problems = []
     dish_ids = set(dishes["dish_id"])
-    for _, row in ingredients.iterrows():
+    known = set(foods.index)
+    for row in ingredients.to_dict("records"):
         where = _where(row)
         if row["dish_id"] not in dish_ids:
             problems.append(f"{where}: no dish with this id in the dishes file")
-        if row["food_id"] not in foods.index:
+        if row["food_id"] not in known:
             problems.append(
                 f"{where}: unknown food_id {row['food_id']!r}; use an id from "
                 "`cramp-planner foods list` or add the food to foods/data/catalog.csv"
@@ -200,7 +202,7 @@ def check_ingredient_rows(
         if not row["household"]:
             problems.append(f"{where}: household is empty (e.g. '1/2 cup, chopped')")
     dupes = ingredients[ingredients.duplicated(["dish_id", "food_id"], keep="first")]
-    problems += [f"{_where(r)}: {r['food_id']!r} is listed twice" for _, r in dupes.iterrows()]
+    problems += [f"{_where(r)}: {r['food_id']!r} is listed twice" for r in dupes.to_dict("records")]
     bare = dish_ids - set(ingredients["dish_id"])
     problems += [f"dish_id {d!r}: has no ingredients" for d in sorted(bare)]
     return problems

@@ -582,8 +582,9 @@ class FdcClient:
         ``Retry-After`` header (seconds or HTTP date) replaces it, also capped at 30 s.
     session : requests.Session, optional
         Session to use (a new one by default).
-    sleep : callable
-        Function that waits a number of seconds (injectable so tests do not wait).
+    sleep : callable, optional
+        Function that waits a number of seconds (default :func:`time.sleep`, looked up when
+        the client is made, so tests can replace it and not wait).
     """
 
     def __init__(
@@ -594,7 +595,7 @@ class FdcClient:
         max_retries: int = 3,
         backoff_s: float = 1.0,
         session: requests.Session | None = None,
-        sleep: Callable[[float], object] = time.sleep,
+        sleep: Callable[[float], object] | None = None,
         deadline_s: float = DEFAULT_DEADLINE_S,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -613,7 +614,7 @@ class FdcClient:
         self.backoff_s = float(backoff_s)
         self._own_session = session is None
         self._session = session if session is not None else requests.Session()
-        self._sleep = sleep
+        self._sleep = sleep if sleep is not None else time.sleep
         self.deadline_s = float(deadline_s)
         self._clock = clock
 

@@ -56,8 +56,9 @@ from planner.outputs.mailer import SmtpSettings, build_message, send_message, va
 from planner.outputs.shopping import build_shopping_list
 from planner.store import DB_FILENAME, PlanSummary, SavedPlan, Store, default_data_dir
 
-#: From address of a message written to a file when ``CRAMP_SMTP_FROM`` is not set.
-DRY_RUN_SENDER = "cramp-planner@example.invalid"
+#: From address of a message written to a file when ``CRAMP_SMTP_FROM`` is not set (a domain
+#: reserved for examples, RFC 2606: it reaches no one).
+DRY_RUN_SENDER = "cramp-planner@example.com"
 
 
 @contextmanager

@@ -188,6 +188,112 @@ class Plan:
             "message": self.message,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Plan:
+        """The plan of a plan JSON (docs/contract.md): ``Plan.from_dict(p.to_dict())``
+        gives back ``p`` up to the JSON's rounding, and ``to_dict`` of the result is the
+        JSON itself. Fields an older plan lacks take their defaults.
+
+        Raises
+        ------
+        UserError
+            When the JSON is not in the plan's shape (the first broken places named).
+        """
+        from foods.errors import UserError
+        from planner.domain.planjson import plan_problems
+
+        problems = plan_problems(data)
+        status = data.get("status", "optimal") if isinstance(data, Mapping) else None
+        if status not in {s.value for s in PlanStatus}:
+            problems.append(f"status {status!r} is not one of {[s.value for s in PlanStatus]}")
+        if problems:
+            raise UserError("not a plan: " + "; ".join(problems[:3]))
+        return cls(
+            status=PlanStatus(status),
+            days=tuple(_day_from(d, n) for n, d in enumerate(data.get("days") or (), start=1)),
+            targets={k: dict(v) for k, v in (data.get("targets") or {}).items()},
+            shortfalls=tuple(_shortfall_from(s) for s in data.get("shortfalls") or ()),
+            warnings=tuple(data.get("warnings") or ()),
+            solver=_solver_from(data.get("solver") or {}),
+            hei2020=dict(data.get("hei2020") or {}),
+            food_pattern=dict(data.get("food_pattern") or {}),
+            missing_data={k: tuple(v) for k, v in (data.get("missing_data") or {}).items()},
+            message=data.get("message") or "",
+        )
+
+
+def _day_from(data: Mapping[str, Any], number: int) -> DayPlan:
+    return DayPlan(
+        day=int(data.get("day") or number),
+        meals=tuple(
+            Meal(
+                slot=str(m.get("slot") or "meal"),
+                dishes=tuple(_dish_from(d) for d in m.get("dishes") or ()),
+                items=tuple(_item_from(i) for i in m.get("items") or ()),
+            )
+            for m in data.get("meals") or ()
+        ),
+        totals=dict(data.get("totals") or {}),
+        food_groups=dict(data.get("food_groups") or {}),
+        cost_usd=float(data.get("cost_usd") or 0.0),
+        water_to_drink_ml=float(data.get("water_to_drink_ml") or 0.0),
+        water_schedule=tuple((w["when"], float(w["ml"])) for w in data.get("water_schedule") or ()),
+        hei=data.get("hei2020"),
+    )
+
+
+def _dish_from(data: Mapping[str, Any]) -> DishChoice:
+    return DishChoice(
+        dish_id=str(data["dish_id"]),
+        name=str(data.get("name") or data["dish_id"]),
+        role=str(data.get("role") or "main"),
+        portion=float(data.get("portion") or 1.0),
+        minutes=int(data.get("minutes") or 0),
+        cuisine=str(data.get("cuisine") or ""),
+        steps=tuple(data.get("steps") or ()),
+    )
+
+
+def _item_from(data: Mapping[str, Any]) -> PlanItem:
+    return PlanItem(
+        food_id=str(data["food_id"]),
+        ndb_no=str(data.get("ndb_no") or ""),
+        name=str(data.get("name") or data["food_id"]),
+        grams=float(data["grams"]),
+        household=str(data.get("household") or ""),
+        cost_usd=float(data.get("cost_usd") or 0.0),
+        dish_id=data.get("dish_id"),
+        replaces=data.get("replaces"),
+        portion=float(data.get("portion") or 1.0),
+        replaces_name=data.get("replaces_name"),
+    )
+
+
+def _shortfall_from(data: Mapping[str, Any]) -> Shortfall:
+    return Shortfall(
+        nutrient=str(data["nutrient"]),
+        day=data.get("day"),
+        achieved=float(data.get("achieved") or 0.0),
+        target=float(data.get("target") or 0.0),
+        unit=str(data.get("unit") or ""),
+        reason=str(data.get("reason") or ""),
+        best_sources=tuple(dict(b) for b in data.get("best_sources") or ()),
+        kind=str(data.get("kind") or "nutrient"),
+    )
+
+
+def _solver_from(data: Mapping[str, Any]) -> SolverInfo:
+    return SolverInfo(
+        name=str(data.get("name") or ""),
+        build_seconds=float(data.get("build_seconds") or 0.0),
+        solve_seconds=float(data.get("solve_seconds") or 0.0),
+        gap=data.get("gap"),
+        outcome=str(data.get("outcome") or ""),
+        variables=int(data.get("variables") or 0),
+        constraints=int(data.get("constraints") or 0),
+        wall_seconds=data.get("wall_seconds"),
+    )
+
 
 def _day_dict(day: DayPlan) -> dict[str, Any]:
     return {

@@ -35,12 +35,14 @@ import ssl
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formatdate, getaddresses, make_msgid, parseaddr
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
+
+import email_validator
+import icalendar
 
 from foods.errors import UserError
 from foods.text import one_line
@@ -118,6 +120,8 @@ _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _LOCAL_PART = re.compile(rf"{_ATOM}(?:\.{_ATOM})*\Z")
 _DOMAIN_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u0085]")
+#: Control characters other than the line feed, which an event's description keeps.
+_ICS_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u2028\u2029\u0085]")
 
 
 class MailError(UserError):
@@ -132,10 +136,11 @@ class MailError(UserError):
 def validate_address(text: str, what: str = "address") -> str:
     """Return ``text`` as one plain e-mail address, or refuse it.
 
-    Accepts exactly one ``local@domain`` (dot-atom local part, a domain of at least two
+    Accepts exactly one ``local@domain`` (an ASCII local part, a domain of at least two
     labels; an internationalised domain is returned in its ASCII ``xn--`` form). Refuses line
     breaks and control characters (header injection), several addresses, display names and
-    angle brackets, comments, quoted local parts and anything malformed.
+    angle brackets, comments and quoted local parts with messages of its own; the syntax of
+    what remains is checked by the ``email-validator`` library.
 
     Parameters
     ----------
@@ -177,34 +182,26 @@ def validate_address(text: str, what: str = "address") -> str:
         raise MailError(f"{what} {value!r} holds several addresses; give exactly one")
     if "@" not in value:
         raise MailError(f"{what} {value!r} is not an e-mail address (no @); {fix}")
-    local, _, domain = value.rpartition("@")
-    if not _LOCAL_PART.match(local) or len(local) > 64:
-        raise MailError(
-            f"{what} {value!r}: the part before @ must be letters, digits, dots and "
-            f"!#$%&'*+/=?^_`{{|}}~- (no leading, trailing or double dots); {fix}"
+    try:  # the syntax itself is checked by the email-validator library
+        checked = email_validator.validate_email(
+            value, check_deliverability=False, allow_smtputf8=False
         )
+    except email_validator.EmailNotValidError as exc:
+        reason = str(exc).rstrip(".")
+        raise MailError(f"{what} {value!r}: {_which_part(value)} {reason}; {fix}") from None
+    return checked.ascii_email or checked.normalized
+
+
+def _which_part(value: str) -> str:
+    """Which side of the @ an invalid address breaks: checked against a plain domain."""
+    local = value.rpartition("@")[0]
     try:
-        ascii_domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise MailError(f"{what} {value!r}: the domain {domain!r} is not valid; {fix}") from None
-    labels = ascii_domain.split(".")
-    if (
-        len(labels) < 2
-        or not all(_DOMAIN_LABEL.match(part) for part in labels)
-        or labels[-1].isdigit()
-    ):
-        raise MailError(
-            f"{what} {value!r}: the domain {domain!r} is not a mail domain like example.com; {fix}"
+        email_validator.validate_email(
+            f"{local}@example.com", check_deliverability=False, allow_smtputf8=False
         )
-    # belt and braces: the standard library must read it as the same single address
-    realname, parsed = parseaddr(value)
-    if realname or parsed != value or len(getaddresses([value])) != 1:
-        raise MailError(f"{what} {value!r} is not a single plain address; {fix}")
-    try:
-        Address(addr_spec=value)
-    except (ValueError, IndexError, HeaderParseError):
-        raise MailError(f"{what} {value!r} is not a valid e-mail address; {fix}") from None
-    return f"{local}@{ascii_domain}"
+    except email_validator.EmailNotValidError:
+        return "the part before @ is not valid:"
+    return "the domain is not a mail domain like example.com:"
 
 
 def _host_with_port(host: str) -> bool:
@@ -464,27 +461,6 @@ def _plain_number(value: Any) -> Any:
     return value
 
 
-def _ics_text(text: str) -> str:
-    """Escape a TEXT value (RFC 5545 §3.3.11)."""
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\n", "\\n"))
-
-
-def _fold(line: str) -> list[str]:
-    """Fold a content line into pieces of at most 75 octets (RFC 5545 §3.1)."""
-    out: list[str] = []
-    current, size, limit = "", 0, 75
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            out.append(current)
-            current, size, limit = " ", 1, 75
-        current += char
-        size += width
-    out.append(current)
-    return out
-
-
 def _ics_dish(dish: DishView, heading: str) -> list[str]:
     """A dish for an event's description: name, portion and time, ingredients, steps."""
     meta = dish_meta(dish)
@@ -516,7 +492,8 @@ def plan_ics(
     scope: str = "",
     now: dt.datetime | None = None,
 ) -> str:
-    """An iCalendar file with one event per meal (CRLF line endings, folded lines).
+    """An iCalendar file with one event per meal, written by the ``icalendar`` library (RFC
+    5545: CRLF line endings, lines folded at 75 octets, TEXT values escaped).
 
     Each event is titled with the meal's main dish ("Lunch: Chana Masala"; without a dish, the
     foods' names) and describes the dishes with their ingredients and steps, then the side
@@ -525,15 +502,13 @@ def plan_ics(
     ``week_of``. UIDs are stable for (scope, date, slot), so a re-sent week updates the events
     in a calendar instead of doubling them; pass the profile name as ``scope``.
     """
-    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//cramp-planner//weekly meal plan//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_ics_text(f'Meals, week of {week_of.isoformat()}')}",
-    ]
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//cramp-planner//weekly meal plan//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", f"Meals, week of {week_of.isoformat()}")
     names = food_names(plan)
     for day in _mappings(plan.get("days")):
         when = _day_date(week_of, day.get("day"))
@@ -542,22 +517,17 @@ def plan_ics(
         for meal in _mappings(day.get("meals")):
             view = meal_view(meal, names)
             start_time, minutes = SLOT_TIMES.get(view.slot, (dt.time(12, 0), 30))
-            start = dt.datetime.combine(when, start_time)
             key = f"{scope}|{when.isoformat()}|{view.slot}".encode()
-            uid = hashlib.sha256(key).hexdigest()[:24]
-            lines += [
-                "BEGIN:VEVENT",
-                f"UID:{uid}@cramp-planner",
-                f"DTSTAMP:{stamp}",
-                f"DTSTART:{start:%Y%m%dT%H%M%S}",
-                f"DURATION:PT{minutes}M",
-                f"SUMMARY:{_ics_text(f'{view.slot.capitalize()}: {view.title()}')}",
-                f"DESCRIPTION:{_ics_text(_ics_details(view))}",
-                "TRANSP:TRANSPARENT",
-                "END:VEVENT",
-            ]
-    lines.append("END:VCALENDAR")
-    return "".join(piece + "\r\n" for line in lines for piece in _fold(line))
+            event = icalendar.Event()
+            event.add("uid", f"{hashlib.sha256(key).hexdigest()[:24]}@cramp-planner")
+            event.add("dtstamp", stamp)
+            event.add("dtstart", dt.datetime.combine(when, start_time))  # floating local time
+            event.add("duration", dt.timedelta(minutes=minutes))
+            event.add("summary", _CONTROL.sub(" ", f"{view.slot.capitalize()}: {view.title()}"))
+            event.add("description", _ICS_CONTROL.sub(" ", _ics_details(view)))
+            event.add("transp", "TRANSPARENT")
+            calendar.add_component(event)
+    return calendar.to_ical().decode("utf-8")
 
 
 # --------------------------------------------------------------------------------------------

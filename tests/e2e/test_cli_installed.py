@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "fdc"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fdc"
 PROFILE = (
     '{"age": 45, "sex": "female", "weight_kg": 68, "height_cm": 165, "activity": "low_active"}'
 )

@@ -19,7 +19,7 @@ from planner.optimiser.diet_problem import (
 )
 from planner.optimiser.solve import SolverSettings
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED = Path(__file__).resolve().parents[3] / "shared"
 
 STIGLER = SHARED / "data" / "diet-benchmarks"
 

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from planner import services
 from planner.domain.profile import demo_profile
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:

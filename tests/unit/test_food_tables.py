@@ -13,7 +13,7 @@ from foods.errors import FoodTableError
 from foods.reference import load_portions, load_reference, nutrient_keys, portions_for
 from foods.schema import column_names
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "usda-sr24"
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "usda-sr24"
 
 HEADER = ",".join(c for c in column_names() if c != "role")  # optional columns may be left out
 GOOD_ROWS = [

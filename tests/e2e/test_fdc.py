@@ -27,9 +27,9 @@ from foods import fdc
 from foods.errors import UserError
 from foods.fdc import FdcClient, FdcError, FdcFood, food_to_custom_row, parse_nutrients
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "fdc"
-SHARED_FDC = Path(__file__).resolve().parents[2] / "shared" / "data" / "fdc-api"
-REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fdc"
+SHARED_FDC = Path(__file__).resolve().parents[3] / "shared" / "data" / "fdc-api"
+REPO = Path(__file__).resolve().parents[2]
 SECRET_KEY = "sk-test-KEY-7Qz9xW2v"  # distinctive: must never show up in any error text
 
 

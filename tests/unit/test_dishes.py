@@ -35,7 +35,7 @@ from foods.dishes import (
 from foods.errors import FoodTableError
 from foods.schema import vocabulary
 
-FIXTURES = Path(__file__).parent / "fixtures" / "dishes"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "dishes"
 DISH_HEADER = "dish_id,name,kind,meals,cuisine,minutes,appeal,steps"
 INGREDIENT_HEADER = "dish_id,food_id,grams,household"
 GOOD_DISH = "good_dish,Good Dish,main,lunch,american,10,3,Mix.|Serve."

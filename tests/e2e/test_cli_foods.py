@@ -14,7 +14,7 @@ from foods.reference import nutrient_keys
 from foods.schema import column_names
 from planner.cli import main
 
-FIXTURES = Path(__file__).parent / "fixtures" / "fdc"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "fdc"
 
 
 def test_list_json_has_every_field_and_nutrient_with_null_for_missing(capsys) -> None:
@@ -129,10 +129,13 @@ def test_fdc_search_and_import_then_list_and_plan_use_the_food(
 
 
 def test_fdc_unreachable_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    waits: list[float] = []
+    monkeypatch.setattr("foods.fdc.time.sleep", waits.append)  # the back-off, not waited
     monkeypatch.setenv("FDC_API_URL", "http://127.0.0.1:9")
     assert main(["foods", "fdc-search", "banana"]) == 2
     err = capsys.readouterr().err
     assert "could not reach FoodData Central" in err and "Traceback" not in err
+    assert waits == [1.0, 2.0, 4.0]  # three retries, each waiting twice as long
 
 
 def test_every_command_has_help(capsys) -> None:

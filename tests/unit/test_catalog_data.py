@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "foods" / "data"
 SHARED_CANDIDATES = (ROOT.parent / "shared", Path("/work/shared"))
 SHARED = next((p for p in SHARED_CANDIDATES if (p / "data" / "prices").is_dir()), None)

@@ -27,7 +27,7 @@ from planner.optimiser.options import MAIN_PORTIONS, fish_mercury
 from planner.optimiser.solve import SolveResult, SolverOutcome
 from planner.optimiser.week import cost_weight, plan_week, week_chains
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from profiles import PROFILES, random_profiles  # noqa: E402  (the benchmark's people)
 
 FOODS = load_catalog()
@@ -158,6 +158,12 @@ def test_a_vegan_week_dear_in_vitamin_d_is_brought_back_within_the_thrifty_food_
     plan = plan_week(request, FOODS).to_dict()
     assert sum(d["cost_usd"] for d in plan["days"]) / 7 <= 56.20 / 7
     assert_meal_rules(plan)
+
+
+def test_a_planned_week_reads_back_from_its_json_unchanged(week: dict[str, Any]) -> None:
+    from planner.domain.plan import Plan
+
+    assert Plan.from_dict(week).to_dict() == week
 
 
 def test_items_are_the_dish_ingredients_scaled_by_the_portion(week: dict[str, Any]) -> None:
