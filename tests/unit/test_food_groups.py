@@ -344,8 +344,6 @@ def test_a_dish_counts_the_groups_of_its_ingredients(eq: pd.DataFrame) -> None:
 # --- the CSV is what the script writes -------------------------------------------------------
 
 
-
-
 def test_a_persons_own_oil_and_sweet_count_oils_and_added_sugars() -> None:
     from foods.food_groups import TSP_SUGAR_G, equivalents_per_100g
 

@@ -108,7 +108,8 @@ def test_a_plan_json_reads_back_into_the_typed_plan_and_out_unchanged() -> None:
 
 
 def test_an_older_plan_without_dishes_or_water_gets_defaults() -> None:
-    old = {"days": [{"meals": [{"slot": "lunch", "items": [{"food_id": "kale_raw", "grams": 67}]}]}]}
+    item = {"food_id": "kale_raw", "grams": 67}
+    old = {"days": [{"meals": [{"slot": "lunch", "items": [item]}]}]}
     plan = Plan.from_dict(old)
     day = plan.days[0]
     assert plan.status is PlanStatus.OPTIMAL and day.day == 1 and day.meals[0].dishes == ()

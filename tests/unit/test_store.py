@@ -685,9 +685,6 @@ def test_price_check_constraint_in_the_schema(store: Store) -> None:
 # --- crash safety -------------------------------------------------------------------------------
 
 
-
-
-
 # --- CLI --------------------------------------------------------------------------------------
 
 
@@ -850,5 +847,3 @@ def test_cli_reports_a_broken_store_in_one_line(cli, data_dir: Path) -> None:
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and str(data_dir / DB_FILENAME) in err
     assert "move the file aside" in err
-
-
