@@ -24,7 +24,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import html
 import ipaddress
 import math
 import os
@@ -66,6 +65,7 @@ from planner.outputs.report import (
 )
 from planner.outputs.shopping import ShoppingList, ShoppingRow, buy_text, used_in_text
 from planner.outputs.shopping import to_csv as shopping_csv
+from planner.outputs.templates import render
 from planner.outputs.textfmt import csv_text
 
 __all__ = [
@@ -632,184 +632,114 @@ td p { margin: .2rem 0; } td ul, td ol { margin: .2rem 0 .4rem; padding-left: 1.
 """
 
 
-def _esc(value: object) -> str:
-    """HTML-escape a value from the plan or the person (:func:`html.escape`, quotes too)."""
-    return html.escape(str(value))
+def _dish_view(dish: DishView, main: bool) -> dict[str, Any]:
+    """A dish for the template: name, portion and time, ingredients, steps (plain text)."""
+    return {
+        "name": dish.name,
+        "meta": dish_meta(dish),
+        "main": main,
+        "ingredients": [line_text(i) for i in dish.ingredients],
+        "steps": list(dish.steps),
+    }
 
 
-def _dish_html(dish: DishView, main: bool) -> list[str]:
-    """A dish: name, portion and time; ingredients and numbered steps (a side dish shorter)."""
-    meta = dish_meta(dish)
-    head = f"<strong>{_esc(dish.name)}</strong>" + (f" <small>{_esc(meta)}</small>" if meta else "")
-    if not main:
-        parts = [f"<p><em>Side:</em> {head}"]
-        if dish.ingredients:
-            with_ = "; ".join(line_text(i, _esc) for i in dish.ingredients)
-            parts.append(f"<br><small>With {with_}.</small>")
-        if dish.steps:
-            parts.append(f"<br><small>How: {_esc(' '.join(dish.steps))}</small>")
-        return ["".join(parts) + "</p>"]
-    parts = [f"<p>{head}</p>"]
-    if dish.ingredients:
-        parts += ["<ul>", *[f"<li>{line_text(i, _esc)}</li>" for i in dish.ingredients], "</ul>"]
-    if dish.steps:
-        parts += ["<ol>", *[f"<li>{_esc(step)}</li>" for step in dish.steps], "</ol>"]
-    return parts
+def _meal_view(view: MealView) -> dict[str, Any]:
+    """One meal row: the slot, then its dishes and side foods."""
+    return {
+        "slot": view.slot.capitalize(),
+        "dishes": [_dish_view(d, main=d is view.main) for d in view.dishes],
+        "sides": [line_text(s) for s in view.sides],
+        "bullet": "+ " if view.dishes else "",
+    }
 
 
-def _meal_html(view: MealView) -> str:
-    """One table row: the slot, then its dishes and side foods."""
-    cell: list[str] = []
-    for dish in view.dishes:
-        cell += _dish_html(dish, main=dish is view.main)
-    if view.sides:
-        bullet = "+ " if view.dishes else ""
-        cell.append("<p>" + "<br>".join(f"{bullet}{line_text(s, _esc)}" for s in view.sides))
-        cell[-1] += "</p>"
-    slot = view.slot.capitalize()
-    return f'<tr><th style="width:7rem">{_esc(slot)}</th><td>{"".join(cell)}</td></tr>'
-
-
-def _day_html(day: Mapping[str, Any], week_of: dt.date, names: Mapping[str, str]) -> list[str]:
+def _day_view(day: Mapping[str, Any], week_of: dt.date, names: Mapping[str, str]) -> dict:
     """A day: heading with the date and cost, its meals, water to drink and HEI-2020."""
     cost = day.get("cost_usd")
     price = f" — about ${cost:,.2f}" if isinstance(cost, int | float) else ""
-    parts = [f"<h2>{_esc(_day_heading(week_of, day) + price)}</h2>", "<table><tbody>"]
-    parts += [_meal_html(meal_view(meal, names)) for meal in _mappings(day.get("meals"))]
-    parts.append("</tbody></table>")
-    water, hei = water_text(day, _esc), day.get("hei2020")
-    if water:
-        parts.append(f"<p><strong>Water to drink:</strong> {water}.</p>")
-    if isinstance(hei, int | float) and not isinstance(hei, bool) and math.isfinite(hei):
-        parts.append(f"<p><strong>HEI-2020 of the day:</strong> {hei:.0f} of 100.</p>")
-    return parts
+    hei = day.get("hei2020")
+    finite = isinstance(hei, int | float) and not isinstance(hei, bool) and math.isfinite(hei)
+    return {
+        "heading": _day_heading(week_of, day) + price,
+        "meals": [_meal_view(meal_view(m, names)) for m in _mappings(day.get("meals"))],
+        "water": water_text(day),
+        "hei": hei if finite else None,
+    }
 
 
-def _pattern_html(plan: Mapping[str, Any]) -> list[str]:
-    rows = pattern_rows(plan)
-    if not rows:
-        return []
-    out = [
-        "<h2>Food groups vs the Dietary Guidelines pattern (daily average)</h2><table>",
-        '<thead><tr><th>Food group</th><th class="num">Planned</th><th class="num">Pattern</th>'
-        '<th class="num">%</th></tr></thead><tbody>',
+def _pattern_view(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": r["label"],
+            "planned": _num(r["planned"]),
+            "target": _num(r["target"]),
+            "unit": r["unit"],
+            "percent": "" if r["percent"] is None else f"{r['percent']:.0f} %",
+            "short": r["percent"] is not None and r["percent"] < 95,
+        }
+        for r in pattern_rows(plan)
     ]
-    for r in rows:
-        pct = "" if r["percent"] is None else f"{r['percent']:.0f} %"
-        mark = ' class="short"' if r["percent"] is not None and r["percent"] < 95 else ""
-        out.append(
-            f"<tr><td>{_esc(r['label'])}</td>"
-            f'<td class="num">{_esc(_num(r["planned"]))} {_esc(r["unit"])}</td>'
-            f'<td class="num">{_esc(_num(r["target"]))} {_esc(r["unit"])}</td>'
-            f'<td class="num"><span{mark}>{_esc(pct)}</span></td></tr>'
-        )
-    return out + ["</tbody></table>"]
 
 
-def _hei_html(plan: Mapping[str, Any]) -> list[str]:
-    rows = hei_rows(plan)
-    if not rows:
-        return []
-    total = hei_total(plan)
-    out = ["<h2>Healthy Eating Index-2020</h2>"]
-    if total is not None:
-        out.append(f"<p><strong>{total:.0f} of 100</strong> for the week.</p>")
-    out.append(
-        '<table><thead><tr><th>Component</th><th class="num">Points</th><th>Amount</th></tr>'
-        "</thead><tbody>"
-    )
-    for r in rows:
-        points = f"{short_number(r['points'])} of {short_number(r['max'])}"
-        out.append(
-            f'<tr><td>{_esc(r["label"])}</td><td class="num">{_esc(points)}</td>'
-            f"<td>{_esc(short_number(r['amount']))} {_esc(r['unit'])}</td></tr>"
-        )
-    return out + ["</tbody></table>"]
-
-
-def _coverage_html(plan: Mapping[str, Any]) -> list[str]:
-    esc = html.escape
-    out = [
-        "<table>",
-        '<thead><tr><th>Nutrient</th><th class="num">Target</th>'
-        '<th class="num">Planned (daily average)</th><th class="num">% of target</th>'
-        "<th></th></tr></thead><tbody>",
+def _hei_view(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "label": r["label"],
+            "points": f"{short_number(r['points'])} of {short_number(r['max'])}",
+            "amount": short_number(r["amount"]),
+            "unit": r["unit"],
+        }
+        for r in hei_rows(plan)
     ]
+
+
+def _coverage_view(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+    rows = []
     for row in coverage_rows(plan):
         lo, hi, avg, unit = row["min"], row["max"], row["average"], str(row["unit"])
         if lo is not None and hi is not None:
             band = f"{_num(lo)}–{_num(hi)} {unit}"
-        elif lo is not None:
-            band = f"≥ {_num(lo)} {unit}"
         else:
-            band = f"≤ {_num(hi)} {unit}"
+            band = f"≥ {_num(lo)} {unit}" if lo is not None else f"≤ {_num(hi)} {unit}"
+        mark = "ok"
         if lo is not None and avg < lo * (1 - 1e-3):
-            mark = '<span class="short">below</span>'
+            mark = "below"
         elif hi is not None and avg > hi * (1 + 1e-3):
-            mark = '<span class="short">above</span>'
-        else:
-            mark = '<span class="ok">ok</span>'
+            mark = "above"
         pct = "" if row["percent_of_min"] is None else f"{row['percent_of_min']:.0f} %"
-        out.append(
-            f'<tr><td>{esc(str(row["nutrient"]))}</td><td class="num">{esc(band)}</td>'
-            f'<td class="num">{esc(_num(avg))} {esc(unit)}</td><td class="num">{esc(pct)}</td>'
-            f"<td>{mark}</td></tr>"
+        rows.append(
+            {"nutrient": str(row["nutrient"]), "band": band, "average": _num(avg)}
+            | {"unit": unit, "percent": pct, "mark": mark}
         )
-    out.append("</tbody></table>")
-    note = water_note(plan)
-    return out + ([f"<p><small>{esc(note)}</small></p>"] if note else [])
+    return rows
 
 
-def _shortfall_html(shortfall: Mapping[str, Any]) -> str:
-    esc = html.escape
+def _shortfall_view(shortfall: Mapping[str, Any]) -> dict[str, Any]:
     day = shortfall.get("day")
-    when = "weekly average" if day is None else f"day {day}"
-    unit = str(shortfall.get("unit", ""))
     achieved, target = shortfall.get("achieved"), shortfall.get("target")
     numbers = ""
     if isinstance(achieved, int | float) and isinstance(target, int | float):
-        numbers = f": {_num(achieved)} of {_num(target)} {unit}."
-    text = (
-        f"<li><strong>{esc(shortfall_name(shortfall))}</strong> "
-        f"({esc(when)}){esc(numbers)} {esc(str(shortfall.get('reason') or ''))}"
-    )
+        numbers = f": {_num(achieved)} of {_num(target)} {shortfall.get('unit', '')}."
     sources = []
     for source in _mappings(shortfall.get("best_sources")):
         name = str(source.get("name") or source.get("food_id") or "?")
         blocked = source.get("blocked_by")
         sources.append(f"{name} (not used: {blocked})" if blocked else name)
-    if sources:
-        text += f"<br><small>Best sources: {esc('; '.join(sources))}</small>"
-    return text + "</li>"
+    return {
+        "name": shortfall_name(shortfall),
+        "when": "weekly average" if day is None else f"day {day}",
+        "numbers": numbers,
+        "reason": str(shortfall.get("reason") or ""),
+        "sources": sources,
+    }
 
 
-def _shortfalls_html(plan: Mapping[str, Any]) -> list[str]:
-    """Targets not met, then food groups below the pattern, each with its reason."""
-    nutrients, groups = split_shortfalls(plan)
-    out: list[str] = []
-    for heading, shortfalls in (
-        ("Targets not met", nutrients),
-        ("Food groups below the pattern", groups),
-    ):
-        if shortfalls:
-            out += [f"<h2>{heading}</h2><ul>", *map(_shortfall_html, shortfalls), "</ul>"]
-    return out
-
-
-def _shopping_html(shopping: ShoppingList) -> list[str]:
-    parts = [f"<h2>Shopping list — about ${shopping.total_usd:,.2f}</h2>"]
-    for aisle_label, rows in shopping.aisles():
-        parts.append(f"<p><strong>{_esc(aisle_label)}</strong></p><ul>")
-        parts += [f"<li>{_esc(buy_text(r))} — {_esc(r.name)}{_for_html(r)}</li>" for r in rows]
-        parts.append("</ul>")
-    if shopping.notes:
-        parts += ["<ul>", *[f"<li><small>{_esc(n)}</small></li>" for n in shopping.notes], "</ul>"]
-    return parts
-
-
-def _for_html(row: ShoppingRow) -> str:
-    used = used_in_text(row)
-    return f" <small>(for {_esc(used)})</small>" if used else ""
+def _shopping_view(shopping: ShoppingList) -> dict[str, Any]:
+    aisles = [
+        (label, [{"buy": buy_text(r), "name": r.name, "used_in": used_in_text(r)} for r in rows])
+        for label, rows in shopping.aisles()
+    ]
+    return {"total": f"${shopping.total_usd:,.2f}", "aisles": aisles, "notes": shopping.notes}
 
 
 def html_body(
@@ -818,46 +748,36 @@ def html_body(
     week_of: dt.date,
     profile_label: str | None = None,
 ) -> str:
-    """The HTML part: the week by day and meal (dishes with ingredients and steps, side foods,
-    water to drink, HEI-2020 of the day), the week's HEI-2020, food groups against the
-    pattern, coverage, shortfalls with reasons, safety notes and the shopping list; every
-    string from the plan or the person is escaped (:func:`html.escape`)."""
-    who = _clean_label(profile_label)
-    title = f"Your cramp-prevention week of {week_of:%Y-%m-%d}"
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_esc(title)}</title><style>{_HTML_CSS}</style></head><body>",
-        f"<h1>{_esc(title)}</h1>",
-    ]
-    if who:
-        parts.append(f"<p>Planned for <strong>{_esc(who)}</strong>.</p>")
-    status = f"{plan.get('status', '')} — {plan.get('message', '')}".strip(" —")
-    parts.append(f"<p><strong>Status:</strong> {_esc(status)}</p>")
-    total = hei_total(plan)
-    if total is not None:
-        parts.append(f"<p><strong>Healthy Eating Index-2020:</strong> {total:.0f} of 100.</p>")
+    """The HTML part (``templates/week.html.j2``, autoescaped): the week by day and meal
+    (dishes with ingredients and steps, side foods, water to drink, HEI-2020 of the day), the
+    week's HEI-2020, food groups against the pattern, coverage, shortfalls with reasons, safety
+    notes and the shopping list."""
+    nutrients, groups = split_shortfalls(plan)
+    headings = ("Targets not met", "Food groups below the pattern")
+    raw_warnings = plan.get("warnings")
+    warnings = [str(w) for w in raw_warnings] if isinstance(raw_warnings, list) else []
     names = food_names(plan)
-    for day in _mappings(plan.get("days")):
-        parts += _day_html(day, week_of, names)
-    parts += _pattern_html(plan) + _hei_html(plan)
-    parts += ["<h2>Coverage (daily average)</h2>", *_coverage_html(plan)]
-    parts += _shortfalls_html(plan)
-    warnings = plan.get("warnings") if isinstance(plan.get("warnings"), list) else []
-    if warnings:
-        parts.append('<h2>Safety notes</h2><div class="note"><ul>')
-        parts += [f"<li>{_esc(w)}</li>" for w in warnings]
-        parts.append("</ul></div>")
-    parts += _shopping_html(shopping)
-    parts += [
-        "<p>Attached: <code>shopping-list.csv</code> (what to buy, by aisle), "
-        "<code>plan.csv</code> (every meal, with its dish) and <code>plan.ics</code> (the "
-        "meals for your calendar).</p>",
-        f'<p class="footer">{_esc(DISCLAIMER)}</p>',
-        "</body></html>",
-    ]
-    return "\n".join(parts) + "\n"
+    return render(
+        "week.html.j2",
+        title=f"Your cramp-prevention week of {week_of:%Y-%m-%d}",
+        css=_HTML_CSS,
+        who=_clean_label(profile_label),
+        status=f"{plan.get('status', '')} — {plan.get('message', '')}".strip(" —"),
+        hei_total=hei_total(plan),
+        days=[_day_view(day, week_of, names) for day in _mappings(plan.get("days"))],
+        pattern=_pattern_view(plan),
+        hei_rows=_hei_view(plan),
+        coverage=_coverage_view(plan),
+        water_note=water_note(plan),
+        shortfall_groups=[
+            (h, [_shortfall_view(s) for s in group])
+            for h, group in zip(headings, (nutrients, groups), strict=True)
+            if group
+        ],
+        warnings=warnings,
+        shopping=_shopping_view(shopping),
+        disclaimer=DISCLAIMER,
+    )
 
 
 # --------------------------------------------------------------------------------------------

@@ -39,7 +39,6 @@ Examples
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 import math
@@ -55,6 +54,7 @@ from foods.errors import UserError
 from foods.schema import labels, vocabulary
 from planner.domain.planjson import MAX_ITEM_G, plan_problems
 from planner.outputs import textfmt
+from planner.outputs.templates import render
 
 __all__ = [
     "CSV_COLUMNS",
@@ -686,56 +686,32 @@ td.box { width: 1.2rem; font-size: 1.1rem; }
 
 
 def to_html(shopping: ShoppingList) -> str:
-    """The list as a standalone printable HTML page (each food with the dishes it is for;
-    every text escaped; print CSS)."""
-    esc = html.escape
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{esc(shopping.title)}</title>",
-        f"<style>{_PAGE_CSS}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{esc(shopping.title)}</h1>",
-        f'<p class="total">Estimated total: {esc(_money(shopping.total_usd))}</p>',
-        '<p class="muted">Whole packs or natural counts, rounded up; "left over" is what stays '
-        "in the pantry after the plan. Prices are estimates.</p>",
+    """The list as a standalone printable HTML page (``templates/shopping.html.j2``: each
+    food with the dishes it is for; every text escaped; print CSS)."""
+    aisles = [
+        (
+            label,
+            [
+                {
+                    "buy": buy_text(r),
+                    "name": r.name,
+                    "used_in": used_in_text(r),
+                    "needed": _grams(r.needed_g),
+                    "have": _grams(r.have_g) if r.have_g else "",
+                    "leftover": _grams(r.leftover_g),
+                    "cost": _money(r.est_cost_usd),
+                }
+                for r in rows
+            ],
+        )
+        for label, rows in shopping.aisles()
     ]
-    for aisle_label, rows in shopping.aisles():
-        parts += [
-            "<section>",
-            f"<h2>{esc(aisle_label)}</h2>",
-            "<table>",
-            "<thead><tr><th></th><th>Buy</th><th>Food</th><th>For</th>"
-            '<th class="num">Needed</th>'
-            '<th class="num">Have</th><th class="num">Left over</th>'
-            '<th class="num">Est. cost</th></tr></thead>',
-            "<tbody>",
-        ]
-        for r in rows:
-            have = _grams(r.have_g) if r.have_g else ""
-            parts.append(
-                f'<tr><td class="box">☐</td><td>{esc(buy_text(r))}</td><td>{esc(r.name)}</td>'
-                f'<td class="muted">{esc(used_in_text(r))}</td>'
-                f'<td class="num">{esc(_grams(r.needed_g))}</td>'
-                f'<td class="num">{esc(have)}</td>'
-                f'<td class="num">{esc(_grams(r.leftover_g))}</td>'
-                f'<td class="num">{esc(_money(r.est_cost_usd))}</td></tr>'
-            )
-        parts += ["</tbody>", "</table>", "</section>"]
-    if not shopping.rows:
-        parts.append("<p>Nothing to buy.</p>")
-    if shopping.notes:
-        parts.append("<h2>Notes</h2><ul>")
-        parts += [f"<li>{esc(n)}</li>" for n in shopping.notes]
-        parts.append("</ul>")
-    sources = _sources(shopping)
-    if sources:
-        parts.append('<h2>Price sources</h2><ul class="sources">')
-        parts += [f"<li>{esc(name)}: {esc(source)}</li>" for name, source in sources]
-        parts.append("</ul>")
-    parts += ["</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+    return render(
+        "shopping.html.j2",
+        title=shopping.title,
+        css=_PAGE_CSS,
+        total=_money(shopping.total_usd),
+        aisles=aisles,
+        notes=shopping.notes,
+        sources=_sources(shopping),
+    )
