@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-import numpy as np
 import pulp
 
 
@@ -60,45 +59,6 @@ def highs_available() -> bool:
     return bool(pulp.HiGHS(msg=False).available())
 
 
-class _RowCache:
-    """The constraint matrix of a PuLP problem in HiGHS's row-wise arrays, kept between solves.
-
-    A plan's day model is solved three to five times (LP, quick MIP, final MIP, re-solves);
-    its rows only ever grow (distinct-day cuts) and are never edited in place, so the
-    coefficients are read from PuLP once and only new rows are appended. A changed column
-    set or a row list that no longer starts with the cached rows starts the cache afresh.
-    """
-
-    def __init__(self) -> None:
-        self._reset({})
-
-    def _reset(self, columns: dict[str, int]) -> None:
-        self.rows: list[pulp.LpConstraint] = []
-        self.starts: list[int] = [0]
-        self.index: list[int] = []
-        self.value: list[float] = []
-        self.columns = columns
-
-    def update(self, constraints: list[pulp.LpConstraint], columns: dict[str, int]) -> None:
-        """Bring the arrays up to ``constraints`` over ``columns`` (name → column index)."""
-        kept = len(self.rows) <= len(constraints) and all(
-            old is new for old, new in zip(self.rows, constraints, strict=False)
-        )
-        if columns != self.columns or not kept:
-            self._reset(columns)
-        for row in constraints[len(self.rows) :]:
-            values = list(row.values())
-            if 0 in values:  # rare: keep only the nonzero coefficients
-                pairs = [(v, c) for v, c in row.items() if c != 0]
-                self.index.extend([columns[v.name] for v, _ in pairs])
-                self.value.extend([c for _, c in pairs])
-            else:
-                self.index.extend([columns[v.name] for v in row])
-                self.value.extend(values)
-            self.starts.append(len(self.index))
-            self.rows.append(row)
-
-
 class PlanProblem(pulp.LpProblem):  # type: ignore[misc]
     """A PuLP problem whose variable list is fixed once its build is over.
 
@@ -138,82 +98,9 @@ class PlanProblem(pulp.LpProblem):  # type: ignore[misc]
         return self._frozen if self._frozen is not None else super().variables()
 
 
-class FastHiGHS(pulp.HiGHS):  # type: ignore[misc,name-defined]
-    """PuLP's HiGHS interface, with the model passed to HiGHS in one call.
-
-    PuLP adds columns, rows and integrality one call at a time (about 20 ms for a day's
-    model, on every solve); here the arrays are built once per problem (see
-    :class:`_RowCache`) and handed over with ``passModel``. Bounds, costs and integrality
-    are read afresh on every solve, so the reduced-cost fixing and support restrictions
-    of the search still apply. Results are read back by PuLP's own code.
-    """
-
-    def buildSolverModel(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's method name)
-        import highspy
-
-        variables = lp.variables()
-        columns = {}
-        for i, var in enumerate(variables):
-            var.index = i
-            columns[var.name] = i
-        cache = getattr(lp, "_highs_rows", None)
-        if cache is None:
-            cache = _RowCache()
-            lp._highs_rows = cache
-        cache.update(list(lp.constraints()), columns)
-        inf = highspy.kHighsInf
-        sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
-        objective = lp.objective
-        model = highspy.HighsLp()
-        model.num_col_ = len(variables)
-        model.num_row_ = len(cache.rows)
-        model.col_cost_ = np.array([sign * objective.get(v, 0.0) for v in variables], dtype=float)
-        model.col_lower_ = np.array(
-            [-inf if v.lowBound is None else v.lowBound for v in variables], dtype=float
-        )
-        model.col_upper_ = np.array(
-            [inf if v.upBound is None else v.upBound for v in variables], dtype=float
-        )
-        lower, upper = [], []
-        for i, row in enumerate(cache.rows):
-            row.index = i
-            lb, ub = row.getLb(), row.getUb()
-            lower.append(-inf if lb is None else lb)
-            upper.append(inf if ub is None else ub)
-        model.row_lower_ = np.array(lower, dtype=float)
-        model.row_upper_ = np.array(upper, dtype=float)
-        matrix = model.a_matrix_
-        matrix.format_ = highspy.MatrixFormat.kRowwise
-        matrix.num_col_ = model.num_col_
-        matrix.num_row_ = model.num_row_
-        matrix.start_ = np.array(cache.starts, dtype=np.int32)
-        matrix.index_ = np.array(cache.index, dtype=np.int32)
-        matrix.value_ = np.array(cache.value, dtype=float)
-        if self.mip:
-            integer, continuous = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
-            model.integrality_ = [
-                integer if v.cat == pulp.LpInteger else continuous for v in variables
-            ]
-        lp.solverModel.passModel(model)
-
-    def findSolutionValues(self, lp: pulp.LpProblem) -> tuple[int, int]:  # noqa: N802 (PuLP's)
-        """PuLP's reading of the results, plus HiGHS's work limits (``mip_max_nodes``):
-        a run stopped by one is read like a run stopped by the time limit."""
-        import highspy
-
-        try:
-            return super().findSolutionValues(lp)
-        except KeyError:
-            if lp.solverModel.getModelStatus() != highspy.HighsModelStatus.kSolutionLimit:
-                raise
-        feasible = int(highspy.SolutionStatus.kSolutionStatusFeasible)
-        if lp.solverModel.getInfo().primal_solution_status == feasible:
-            return pulp.LpStatusOptimal, pulp.LpSolutionIntegerFeasible
-        return pulp.LpStatusNotSolved, pulp.LpSolutionNoSolutionFound
-
-
-class WarmStartHiGHS(FastHiGHS):
-    """:class:`FastHiGHS` that passes the variables' current values as a MIP start."""
+class WarmStartHiGHS(pulp.HiGHS):  # type: ignore[misc,name-defined]
+    """PuLP's HiGHS interface, passing the variables' current values as a MIP start (PuLP's
+    own ``warmStart`` applies only to the HiGHS executable, not to ``highspy``)."""
 
     def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 (PuLP's method name)
         import highspy
@@ -234,7 +121,7 @@ def make_solver(settings: SolverSettings, warm_start: bool = False) -> tuple[pul
         kwargs: dict[str, object] = {}
         if settings.threads is not None:
             kwargs["threads"] = settings.threads
-        solver = (WarmStartHiGHS if warm_start else FastHiGHS)(
+        solver = (WarmStartHiGHS if warm_start else pulp.HiGHS)(
             mip=settings.mip,
             msg=False,
             timeLimit=settings.time_limit_s,
