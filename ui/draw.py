@@ -29,7 +29,7 @@ from planner.outputs.report import (
     short_number,
     water_text,
 )
-from planner.outputs.textfmt import md_escape
+from planner.outputs.textfmt import amount, md_escape
 
 #: Nutrients of the "where it comes from" view (the cramp minerals and vitamin D).
 SOURCE_KEYS: tuple[str, ...] = ("potassium_mg", "magnesium_mg", "calcium_mg", "vitamin_d_ug")
@@ -66,14 +66,6 @@ def title(key: str) -> str:
     """Capitalised label of a nutrient key: ``vitamin_d_ug`` → ``Vitamin D``."""
     text = label(key)
     return text[:1].upper() + text[1:]
-
-
-def amount(value: float | None, unit: str = "") -> str:
-    """A quantity with thousands separators and its unit: ``2,640 mg``, ``15.2 µg``."""
-    if value is None:
-        return "–"
-    number = f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
-    return f"{number} {unit}".strip()
 
 
 def band_text(target: Mapping[str, Any]) -> str:

@@ -66,7 +66,7 @@ from planner.outputs.report import (
 from planner.outputs.shopping import ShoppingList, ShoppingRow, buy_text, used_in_text
 from planner.outputs.shopping import to_csv as shopping_csv
 from planner.outputs.templates import render
-from planner.outputs.textfmt import csv_text
+from planner.outputs.textfmt import amount, csv_text
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -545,12 +545,6 @@ def subject(week_of: dt.date, profile_label: str | None = None) -> str:
     return f"Cramp-prevention meal plan{f' for {who}' if who else ''}, week of {week_of:%Y-%m-%d}"
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
-
-
 def _day_heading(week_of: dt.date, day: Mapping[str, Any]) -> str:
     when = _day_date(week_of, day.get("day"))
     name = f"{when:%A} {when.day} {when:%B}" if when else f"Day {day.get('day')}"
@@ -671,8 +665,8 @@ def _pattern_view(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [
         {
             "label": r["label"],
-            "planned": _num(r["planned"]),
-            "target": _num(r["target"]),
+            "planned": amount(r["planned"]),
+            "target": amount(r["target"]),
             "unit": r["unit"],
             "percent": "" if r["percent"] is None else f"{r['percent']:.0f} %",
             "short": r["percent"] is not None and r["percent"] < 95,
@@ -698,9 +692,9 @@ def _coverage_view(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
     for row in coverage_rows(plan):
         lo, hi, avg, unit = row["min"], row["max"], row["average"], str(row["unit"])
         if lo is not None and hi is not None:
-            band = f"{_num(lo)}–{_num(hi)} {unit}"
+            band = f"{amount(lo)}–{amount(hi)} {unit}"
         else:
-            band = f"≥ {_num(lo)} {unit}" if lo is not None else f"≤ {_num(hi)} {unit}"
+            band = f"≥ {amount(lo)} {unit}" if lo is not None else f"≤ {amount(hi)} {unit}"
         mark = "ok"
         if lo is not None and avg < lo * (1 - 1e-3):
             mark = "below"
@@ -708,7 +702,7 @@ def _coverage_view(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
             mark = "above"
         pct = "" if row["percent_of_min"] is None else f"{row['percent_of_min']:.0f} %"
         rows.append(
-            {"nutrient": str(row["nutrient"]), "band": band, "average": _num(avg)}
+            {"nutrient": str(row["nutrient"]), "band": band, "average": amount(avg)}
             | {"unit": unit, "percent": pct, "mark": mark}
         )
     return rows
@@ -719,7 +713,7 @@ def _shortfall_view(shortfall: Mapping[str, Any]) -> dict[str, Any]:
     achieved, target = shortfall.get("achieved"), shortfall.get("target")
     numbers = ""
     if isinstance(achieved, int | float) and isinstance(target, int | float):
-        numbers = f": {_num(achieved)} of {_num(target)} {shortfall.get('unit', '')}."
+        numbers = f": {amount(achieved)} of {amount(target)} {shortfall.get('unit', '')}."
     sources = []
     for source in _mappings(shortfall.get("best_sources")):
         name = str(source.get("name") or source.get("food_id") or "?")

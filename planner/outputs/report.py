@@ -27,6 +27,7 @@ from foods.text import one_line
 from planner.domain.explain import label
 from planner.domain.food_pattern import GROUP_LABELS as _GROUP_LABELS
 from planner.domain.food_pattern import PATTERN_GROUPS, UNITS
+from planner.outputs.textfmt import amount
 from planner.outputs.textfmt import md_escape as _md_escape
 
 __all__ = [
@@ -223,13 +224,6 @@ def meal_view(meal: Mapping[str, Any], names: Mapping[str, str] | None = None) -
 # --------------------------------------------------------------------------------------------
 # Pieces of text shared by every format (``esc`` escapes each string from the plan)
 # --------------------------------------------------------------------------------------------
-
-
-def _num(value: Any) -> str:
-    number = _number(value)
-    if number is None:
-        return "–"
-    return f"{number:,.1f}" if abs(number) < 100 else f"{number:,.0f}"
 
 
 def short_number(value: Any) -> str:
@@ -531,8 +525,8 @@ def _md_pattern(plan: Mapping[str, Any]) -> list[str]:
     for r in rows:
         pct = "" if r["percent"] is None else f"{r['percent']:.0f} %"
         lines.append(
-            f"| {r['label']} | {_num(r['planned'])} {r['unit']} | {_num(r['target'])} {r['unit']} "
-            f"| {pct} |"
+            f"| {r['label']} | {amount(r['planned'], r['unit'])} "
+            f"| {amount(r['target'], r['unit'])} | {pct} |"
         )
     return lines + [""]
 
@@ -562,21 +556,25 @@ def _md_coverage(plan: Mapping[str, Any], esc: Escape) -> list[str]:
         "|---|---|---|---|",
     ]
     for row in coverage_rows(plan):
-        band = f"{_num(row['min'])}–{_num(row['max'])}" if row["max"] else f"≥ {_num(row['min'])}"
+        band = (
+            f"{amount(row['min'])}–{amount(row['max'])}"
+            if row["max"]
+            else f"≥ {amount(row['min'])}"
+        )
         if row["min"] is None:
-            band = f"≤ {_num(row['max'])}"
+            band = f"≤ {amount(row['max'])}"
         pct = "" if row["percent_of_min"] is None else f"{row['percent_of_min']:.0f} %"
         unit = esc(row["unit"])
         lines.append(
-            f"| {row['nutrient']} | {band} {unit} | {_num(row['average'])} {unit} | {pct} |"
+            f"| {row['nutrient']} | {band} {unit} | {amount(row['average'])} {unit} | {pct} |"
         )
     return lines + (["", water_note(plan)] if water_note(plan) else [])
 
 
 def _md_shortfall(s: Mapping[str, Any], esc: Escape) -> str:
     return (
-        f"- **{esc(shortfall_name(s))}** ({_when(s)}): {_num(s.get('achieved'))} of "
-        f"{_num(s.get('target'))} {esc(_text(s.get('unit')))}. {esc(_text(s.get('reason')))}"
+        f"- **{esc(shortfall_name(s))}** ({_when(s)}): {amount(s.get('achieved'))} of "
+        f"{amount(s.get('target'))} {esc(_text(s.get('unit')))}. {esc(_text(s.get('reason')))}"
         + _sources_text(s, esc)
     )
 
@@ -682,7 +680,7 @@ def _table_week(plan: Mapping[str, Any]) -> list[str]:
         for r in rows:
             pct = "" if r["percent"] is None else f"  ({r['percent']:.0f} %)"
             out.append(
-                f"  {r['label']:<24} {_num(r['planned']):>6} of {_num(r['target']):>5} "
+                f"  {r['label']:<24} {amount(r['planned']):>6} of {amount(r['target']):>5} "
                 f"{r['unit']}{pct}"
             )
     hei = hei_rows(plan)
@@ -699,11 +697,11 @@ def _table_coverage(plan: Mapping[str, Any]) -> list[str]:
     out = ["\nDaily average vs target"]
     for row in coverage_rows(plan):
         pct = "" if row["percent_of_min"] is None else f"  ({row['percent_of_min']:.0f} % of min)"
-        band = f"min {_num(row['min'])}" if row["min"] is not None else ""
+        band = f"min {amount(row['min'])}" if row["min"] is not None else ""
         if row["max"] is not None:
-            band += f" max {_num(row['max'])}"
+            band += f" max {amount(row['max'])}"
         out.append(
-            f"  {row['nutrient']:<14} {_num(row['average']):>8} {one_line(row['unit']):<5} "
+            f"  {row['nutrient']:<14} {amount(row['average']):>8} {one_line(row['unit']):<5} "
             f"{band}{pct}"
         )
     return out + (_wrap(water_note(plan), "  ") if water_note(plan) else [])
@@ -716,7 +714,7 @@ def _table_problems(plan: Mapping[str, Any]) -> list[str]:
         for s in shortfalls:
             out.append(
                 f"\n{tag} {one_line(shortfall_name(s))} ({_when(s, 'week')}): "
-                f"{_num(s.get('achieved'))} of {_num(s.get('target'))} "
+                f"{amount(s.get('achieved'))} of {amount(s.get('target'))} "
                 f"{one_line(_text(s.get('unit')))}. {one_line(_text(s.get('reason')))}"
                 + _sources_text(s, one_line)
             )

@@ -17,6 +17,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from foods.text import one_line
 
 
+def amount(value: object, unit: str = "") -> str:
+    """The one way a quantity is written for people (reports, e-mail, dashboard): thousands
+    separators, one decimal below 100, and the unit; ``–`` for anything not a finite number.
+
+    >>> amount(2640, "mg"), amount(15.24, "µg"), amount(0.5), amount(None), amount(True)
+    ('2,640 mg', '15.2 µg', '0.5', '–', '–')
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        return "–"
+    number = f"{value:,.1f}" if abs(value) < 100 else f"{value:,.0f}"
+    return f"{number} {unit}".strip()
+
+
 def cell(value: object, digits: int = 1) -> str:
     """Format one value for a text table: numbers rounded, lists joined, missing as ``-``."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

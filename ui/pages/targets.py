@@ -11,7 +11,8 @@ import streamlit as st
 from foods.errors import UserError
 from planner.domain.profile import profile_from_dict
 from planner.domain.targets import Targets, compute_targets, with_overrides
-from ui.draw import amount, run_page, show_error, table_height, title
+from planner.outputs.textfmt import amount
+from ui.draw import run_page, show_error, table_height, title
 from ui.state import get_request, notify, set_request, show_notice
 
 
