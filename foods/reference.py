@@ -31,6 +31,19 @@ def nutrient_keys() -> tuple[str, ...]:
     return tuple(nutrient_info().index)
 
 
+def planned_nutrients() -> tuple[str, ...]:
+    """The nutrient keys the planner tracks (its model, totals and checks), in table order:
+    the rows of ``nutrients.csv`` marked ``planned``."""
+    info = nutrient_info()
+    return tuple(info.index[info["planned"] == 1])
+
+
+def nutrient_name(key: str) -> str | None:
+    """The name of a nutrient key in a sentence (``vitamin_d_ug`` → ``vitamin D``)."""
+    info = nutrient_info()
+    return str(info.at[key, "name"]) if key in info.index else None
+
+
 def nutrient_unit(key: str) -> str:
     """Unit of a nutrient key (``"mg"``, ``"g"``, ``"µg"``, ``"kcal"``)."""
     return str(nutrient_info().at[key, "unit"])

@@ -13,34 +13,23 @@ from typing import Any
 
 import pandas as pd
 
-from foods.reference import nutrient_unit
+from foods.reference import nutrient_name, nutrient_unit
 from planner.domain.request import PlanRequest
 
-#: Human names of the keys, for messages.
+#: Names of the target keys that are not nutrients, for messages (a nutrient's name is in
+#: ``foods/data/nutrients.csv``).
 LABELS: dict[str, str] = {
-    "potassium_mg": "potassium",
-    "magnesium_mg": "magnesium",
-    "calcium_mg": "calcium",
-    "vitamin_d_ug": "vitamin D",
-    "zinc_mg": "zinc",
-    "sodium_mg": "sodium",
-    "water_g": "total water",
-    "fiber_g": "fibre",
-    "protein_g": "protein",
-    "energy_kcal": "energy",
     "protein_pct_energy": "protein share of energy",
     "fat_pct_energy": "fat share of energy",
     "carbohydrate_pct_energy": "carbohydrate share of energy",
-    "caffeine_mg": "caffeine",
     "variety": "distinct foods",
-    "phosphorus_mg": "phosphorus",
     "fluid_ml": "fluid",
 }
 
 
 def label(key: str) -> str:
     """Human name of a target key (``vitamin_d_ug`` → ``vitamin D``)."""
-    return LABELS.get(key, key.replace("_", " "))
+    return LABELS.get(key) or nutrient_name(key) or key.replace("_", " ")
 
 
 def unit_of(key: str) -> str:

@@ -371,12 +371,13 @@ def _solver_dict(info: SolverInfo) -> dict[str, Any]:
 def recompute_totals(items: list[tuple[str, float]], foods: Any) -> dict[str, float]:
     """Nutrient totals of ``(food_id, grams)`` pairs from the food table (a missing value
     counts as 0); amounts in the units of the nutrient keys (kcal, g, mg, µg)."""
-    from planner.optimiser.table import NUTRIENTS
+    from foods.reference import planned_nutrients
 
-    totals = dict.fromkeys(NUTRIENTS, 0.0)
+    keys = planned_nutrients()
+    totals = dict.fromkeys(keys, 0.0)
     for food_id, grams in items:
         row = foods.loc[food_id]
-        for key in NUTRIENTS:
+        for key in keys:
             value = row.get(key)
             if value is not None and value == value:  # NaN is "not analysed": 0
                 totals[key] += float(value) * grams / 100.0

@@ -15,28 +15,12 @@ import numpy as np
 import pandas as pd
 
 from foods.food_groups import COMPONENTS, equivalents_per_100g
+from foods.reference import planned_nutrients
 from planner.domain.plan import PlanItem
 
-#: Nutrient keys the planner tracks (per 100 g in the table; units of the keys).
-NUTRIENTS: tuple[str, ...] = (
-    "energy_kcal",
-    "protein_g",
-    "fat_g",
-    "carbohydrate_g",
-    "fiber_g",
-    "water_g",
-    "caffeine_mg",
-    "potassium_mg",
-    "magnesium_mg",
-    "calcium_mg",
-    "vitamin_d_ug",
-    "sodium_mg",
-    "zinc_mg",
-    "phosphorus_mg",
-    "fat_saturated_g",
-    "fat_monounsaturated_g",
-    "fat_polyunsaturated_g",
-)
+#: Nutrient keys the planner tracks (per 100 g in the table; units of the keys): the rows of
+#: ``foods/data/nutrients.csv`` marked ``planned``, the one registry of nutrients.
+NUTRIENTS: tuple[str, ...] = planned_nutrients()
 
 
 @dataclass(frozen=True)
