@@ -46,7 +46,7 @@ def blocker(food_id: str, row: pd.Series, request: PlanRequest) -> tuple[str | N
 
     An exclusion by plain name ("banana") rules out every food it names; the fix then names
     the word to remove."""
-    from planner.optimiser.options import matches
+    from planner.domain.names import matches
 
     profile = request.profile
     for term in (*profile.exclude_foods, *request.exclude_foods):

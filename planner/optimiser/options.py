@@ -11,8 +11,7 @@ swapped by ``foods/data/substitutions.csv`` where a natural swap exists
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +22,7 @@ import pandas as pd
 from foods.dishes import Dish, adapt, bundled_dishes
 from foods.food_groups import COMPONENTS
 from foods.reference import DATA_DIR
+from planner.domain.names import matches, matching
 from planner.domain.request import PlanRequest
 from planner.optimiser.table import NUTRIENTS, FoodTable
 
@@ -97,49 +97,6 @@ class Options:
                     for key in self.ingredients[o]:
                         self._holding.setdefault(key, []).append(o)
         return self._holding.get(name, [])
-
-
-# --- matching by id or plain name ---------------------------------------------------------------
-
-
-def _forms(word: str) -> set[str]:
-    """Singular and plural spellings of an English word (enough for food names)."""
-    out = {word, word + "s", word + "es"}
-    if word.endswith("ies"):
-        out.add(word[:-3] + "y")
-    if word.endswith("es"):
-        out.add(word[:-2])
-    if word.endswith("s"):
-        out.add(word[:-1])
-    if word.endswith("y"):
-        out.add(word[:-1] + "ies")
-    return out
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z]+", text.lower()))
-
-
-def matches(term: str, name: str, key: str) -> bool:
-    """Whether a person's word or id ``term`` names the food or dish (``name``, ``key``).
-
-    An id matches itself; plain words match when each word of the term (singular or plural)
-    is a word of the name or the id.
-
-    >>> matches("banana", "Banana", "banana_raw"), matches("peanut butter", "x", "peanut_butter")
-    (True, True)
-    >>> matches("nut", "Walnuts", "walnuts"), matches("lentils_cooked", "Lentils", "lentils_cooked")
-    (False, True)
-    """
-    if term == key:
-        return True
-    words = _words(name) | set(key.split("_"))
-    return all(_forms(w) & words for w in _words(term)) and bool(_words(term))
-
-
-def matching(terms: Iterable[str], names: Mapping[str, str]) -> dict[str, set[str]]:
-    """For each term, the keys of ``names`` (key → name) it matches."""
-    return {t: {k for k, n in names.items() if matches(t, n, k)} for t in terms}
 
 
 # --- what the person may eat ---------------------------------------------------------------------
