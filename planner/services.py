@@ -366,16 +366,18 @@ def plan_week_of(
     profile_name: str | None = None,
     rotation: float = ROTATION_STRENGTH,
     save: bool = False,
+    foods: PersonFoods | None = None,
 ) -> PlanOutcome:
     """Plan the week of ``week_of`` with the person's foods and prices, and save it if asked.
 
     With ``profile_name`` the saved profile replaces ``request.profile`` and the dishes of its
     previous saved week are avoided (``rotation`` 0 = not at all, 1 = ``repeat_usd`` a dish);
     the plan is saved under that name and the week's Monday (replacing an earlier plan of the
-    same week). A plan is saved only when it has days to eat.
+    same week). A plan is saved only when it has days to eat. ``foods`` saves reading the
+    person's food table again when the caller has it.
     """
     monday = week_start(week_of)
-    foods = person_foods()
+    foods = foods or person_foods()
     if profile_name is not None:
         profile = saved_profile(profile_name)
         with _store() as store:
@@ -507,15 +509,15 @@ def email_week(
     settings = SmtpSettings.from_env() if send else None
     monday = week_start(week_of)
     outcome = None
+    foods = person_foods()
     if plan is None:
         if profile_name is not None:
             profile = saved_profile(profile_name)
         if profile is None:
             raise UserError("nothing to send: give a profile, a saved profile or a plan")
         request = PlanRequest(profile=profile, days=days)
-        outcome = plan_week_of(request, monday, profile_name=profile_name, save=send)
+        outcome = plan_week_of(request, monday, profile_name=profile_name, save=send, foods=foods)
         plan = outcome.plan.to_dict()
-    foods = person_foods()
     message = week_message(
         plan,
         foods.table,
