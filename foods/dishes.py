@@ -25,7 +25,6 @@ eat an ingredient, and drops the dish only when an ingredient has no acceptable 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -37,13 +36,12 @@ import pandas as pd
 
 from foods.errors import FoodTableError
 from foods.reference import DATA_DIR, nutrient_keys
-from foods.schema import vocabulary
+from foods.schema import is_food_id, vocabulary
 
 DISH_DIR = DATA_DIR / "dishes"
 SUBSTITUTIONS_FILE = DATA_DIR / "substitutions.csv"
 DISH_COLUMNS = ("dish_id", "name", "kind", "meals", "cuisine", "minutes", "appeal", "steps")
 INGREDIENT_COLUMNS = ("dish_id", "food_id", "grams", "household")
-SLUG = re.compile(r"^[a-z0-9_]{1,60}$")
 #: Most minutes a dish may take (start to table), and most grams of one ingredient a portion.
 MAX_MINUTES = 240
 MAX_INGREDIENT_G = 1000.0
@@ -138,7 +136,7 @@ def check_dish_rows(dishes: pd.DataFrame) -> list[str]:
     seen: set[str] = set()
     for row in dishes.to_dict("records"):
         where = _where(row)
-        if not SLUG.match(row["dish_id"]):
+        if not is_food_id(row["dish_id"]):  # one id rule for foods and dishes
             problems.append(f"{where}: dish_id must be 1–60 of a-z, 0-9 and '_'")
         if row["dish_id"] in seen:
             problems.append(f"{where}: dish_id appears more than once; give each dish its own")
