@@ -208,6 +208,16 @@ class Plan:
             problems.append(f"status {status!r} is not one of {[s.value for s in PlanStatus]}")
         if problems:
             raise UserError("not a plan: " + "; ".join(problems[:3]))
+        try:
+            return cls._from_checked(data, status)
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            raise UserError(
+                f"not a plan: a field has the wrong type or is missing ({exc!s}); "
+                "plan again or restore the file"
+            ) from None
+
+    @classmethod
+    def _from_checked(cls, data: Mapping[str, Any], status: str) -> Plan:
         return cls(
             status=PlanStatus(status),
             days=tuple(_day_from(d, n) for n, d in enumerate(data.get("days") or (), start=1)),
@@ -277,7 +287,10 @@ def _shortfall_from(data: Mapping[str, Any]) -> Shortfall:
         target=float(data.get("target") or 0.0),
         unit=str(data.get("unit") or ""),
         reason=str(data.get("reason") or ""),
-        best_sources=tuple(dict(b) for b in data.get("best_sources") or ()),
+        best_sources=tuple(
+            dict(b) if isinstance(b, Mapping) else {"name": str(b)}  # older plans: names only
+            for b in data.get("best_sources") or ()
+        ),
         kind=str(data.get("kind") or "nutrient"),
     )
 

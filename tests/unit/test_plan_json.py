@@ -116,12 +116,20 @@ def test_an_older_plan_without_dishes_or_water_gets_defaults() -> None:
     assert day.meals[0].items[0].name == "kale_raw" and day.water_to_drink_ml == 0.0
 
 
+def test_older_best_sources_given_as_names_are_kept_as_names() -> None:
+    old = copy.deepcopy(PLAN)
+    old["shortfalls"][0]["best_sources"] = ["milk_fortified", "mushrooms_uv"]
+    plan = Plan.from_dict(old)
+    assert plan.shortfalls[0].best_sources == ({"name": "milk_fortified"}, {"name": "mushrooms_uv"})
+
+
 @pytest.mark.parametrize(
     ("broken", "named"),
     [
         ({"days": [1, 2]}, "days[0]"),
         ({"status": "great", "days": []}, "status 'great'"),
         ([], "JSON object"),
+        ({"days": [{"meals": [{"slot": "lunch", "items": []}], "water_schedule": [3]}]}, "type"),
     ],
 )
 def test_a_json_that_is_not_a_plan_is_refused_naming_the_place(broken: Any, named: str) -> None:
