@@ -32,6 +32,7 @@ COMMANDS: tuple[str, ...] = (
     "plans",
     "shopping",
     "email",
+    "batch",
 )
 
 

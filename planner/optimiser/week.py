@@ -62,8 +62,11 @@ K_WIDE = 7
 #: solve gets less than ``MIN_SOLVE_S``.
 MIN_WIDE_S = 0.15
 MIN_SOLVE_S = 0.05
-#: Days are planned in this many parallel chains (HiGHS releases the GIL while it solves).
+#: Days are planned in this many chains, in parallel threads (HiGHS releases the GIL while it
+#: solves) unless ``PARALLEL_CHAINS`` is off: a batch worker process plans its chains one after
+#: the other (the same split, so the same plan), one solver thread per process.
 WORKERS = min(2, os.cpu_count() or 1)
+PARALLEL_CHAINS = True
 #: Share of a whole day's needs each meal covers, for plans of some meals only.
 MEAL_NEEDS: Mapping[str, float] = {"breakfast": 0.25, "lunch": 0.30, "dinner": 0.35, "snack": 0.10}
 #: Weekly seafood in pregnancy and breastfeeding (oz-eq): FDA/EPA 2021, 8–12 oz of best choices,
@@ -659,7 +662,7 @@ def plan_week(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
     days = tuple(range(1, request.days + 1))
     chains = week_chains(days, WORKERS)
     pools = deal_mains(ctx, ranked, len(chains))
-    if len(chains) > 1:
+    if len(chains) > 1 and PARALLEL_CHAINS:
         with ThreadPoolExecutor(max_workers=len(chains)) as workers:
             parts = list(
                 workers.map(
@@ -667,7 +670,7 @@ def plan_week(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
                 )
             )
     else:
-        parts = [solve_chain(ctx, chains[0], pools[0], ranked)]
+        parts = [solve_chain(ctx, c, p, ranked) for c, p in zip(chains, pools, strict=True)]
     results = sorted((r for part in parts for r in part), key=lambda r: r.day)
     results = thrifty_week(ctx, results, ranked)
     results = distinct_days(ctx, results, ranked)

@@ -1,0 +1,177 @@
+"""Batch planning: next week for every saved profile (or some), in a pool of processes.
+
+A use case beside :mod:`planner.services`, for a practice or a programme with many people.
+Each person is an independent task: a worker process plans the week exactly as
+``cramp-planner plan --profile-name NAME --week-of DAY --save`` does (the same request, the
+person's foods and prices, last week's dishes rotated away) and hands the plan back; the
+driver alone writes the SQLite store, one short transaction per person, so a batch killed at
+any moment keeps every plan it saved. Running the same batch again skips each person whose
+week is already saved. A profile that fails (no longer valid, no plan possible) is recorded
+with its reason and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pandas as pd
+
+from foods.errors import UserError
+from foods.text import one_line
+from planner import services
+from planner.domain.profile import profile_from_dict
+from planner.domain.request import PlanRequest
+from planner.domain.weekly import rotation_penalties, week_start
+from planner.optimiser import week
+from planner.store import Store
+
+#: The request ``cramp-planner plan`` makes with its default options (a 7-day week, 20 s).
+PLAN_OPTIONS: Mapping[str, Any] = {"days": 7, "time_limit_s": 20.0}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one person: ``planned`` (with the saved plan id and its status),
+    ``skipped`` (the week was already saved) or ``failed`` (with the reason)."""
+
+    name: str
+    result: str
+    plan_id: int | None = None
+    status: str = ""
+    reason: str = ""
+
+
+@dataclass
+class BatchSummary:
+    """The outcomes of a batch, the week's Monday and the wall time in seconds."""
+
+    monday: dt.date
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, result: str) -> int:
+        """How many people had ``result`` (planned, skipped, failed)."""
+        return sum(1 for o in self.outcomes if o.result == result)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary: counts, seconds and one entry per person."""
+        return {
+            "week_start": self.monday.isoformat(),
+            "planned": self.count("planned"),
+            "skipped": self.count("skipped"),
+            "failed": self.count("failed"),
+            "seconds": round(self.seconds, 2),
+            "people": [vars(o) for o in self.outcomes],
+        }
+
+
+@dataclass(frozen=True)
+class _Task:
+    name: str
+    profile: Mapping[str, Any]
+    previous: Mapping[str, Any] | None
+
+
+#: A worker's answer for one person: (name, plan JSON, request summary, error or "").
+_Result = tuple[str, dict[str, Any] | None, dict[str, Any] | None, str]
+_FOODS: pd.DataFrame | None = None
+
+
+def _start_worker(foods: pd.DataFrame, serial: bool = True) -> None:
+    """Keep the person's food table in the worker (sent once per process, not per task) and,
+    in a pool, plan a week's chains one after the other (one solver thread per process)."""
+    global _FOODS
+    _FOODS = foods
+    if serial:
+        week.PARALLEL_CHAINS = False
+
+
+def _plan(task: _Task) -> _Result:
+    """Plan one person's week in a worker: ``(name, plan JSON, request summary, error)``; an
+    unexpected failure of one person is that person's reason, never the batch's end."""
+    try:
+        profile = profile_from_dict(task.profile)
+    except UserError as exc:
+        return task.name, None, None, f"saved profile is no longer valid: {one_line(exc)}"
+    request = PlanRequest(profile=profile, **PLAN_OPTIONS)
+    request = replace(request, avoid_dishes=rotation_penalties(task.previous))
+    try:
+        plan = week.plan_week(request, _FOODS)
+    except Exception as exc:  # noqa: BLE001 - recorded for this person, the batch goes on
+        return task.name, None, None, f"planning failed: {type(exc).__name__}: {one_line(exc)}"
+    if not plan.ok:
+        return task.name, None, None, f"no plan ({plan.status.value}): {one_line(plan.message)}"
+    return task.name, plan.to_dict(), request.summary(), ""
+
+
+def _tasks(store: Store, names: Sequence[str], monday: dt.date) -> tuple[list[_Task], list[str]]:
+    """The people to plan and those whose week is already saved."""
+    todo, done = [], []
+    for name in names:
+        if any(p.week_start == monday for p in store.list_plans(name)):
+            done.append(name)
+            continue
+        previous = store.latest_plan(name, before_week=monday)
+        todo.append(_Task(name, store.get_profile(name), previous.plan if previous else None))
+    return todo, done
+
+
+def batch_plan(
+    week_of: dt.date,
+    names: Sequence[str] | None = None,
+    *,
+    workers: int | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> BatchSummary:
+    """Plan and save the week of ``week_of`` for ``names`` (default: every saved profile).
+
+    ``workers`` processes plan in parallel (default: the cores; 1 plans in this process);
+    ``on_outcome`` is called in the driver as each person is done (for progress).
+    """
+    start = time.perf_counter()
+    summary = BatchSummary(week_start(week_of))
+    foods = services.person_foods().table
+    with Store.open() as store:
+        names = list(names) if names is not None else [p["name"] for p in store.list_profiles()]
+        for name in names:
+            store.get_profile(name)  # a typo stops the batch before any work, naming saved ones
+        todo, done = _tasks(store, names, summary.monday)
+
+    def record(outcome: Outcome) -> None:
+        summary.outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    for name in done:
+        record(Outcome(name, "skipped", reason="this week is already saved"))
+    for result in _run(todo, foods, workers or os.cpu_count() or 1):
+        record(_save(result, summary.monday))
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _run(todo: list[_Task], foods: pd.DataFrame, workers: int) -> Iterator[_Result]:
+    """Each task's result, as it finishes (in this process when ``workers`` is 1)."""
+    if workers <= 1 or len(todo) <= 1:
+        _start_worker(foods, serial=False)  # in this process: its chains keep their threads
+        yield from map(_plan, todo)
+        return
+    with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(foods,)) as pool:
+        yield from (f.result() for f in as_completed(pool.submit(_plan, t) for t in todo))
+
+
+def _save(result: _Result, monday: dt.date) -> Outcome:
+    """Save one person's plan (in the driver, one transaction) and say what happened."""
+    name, plan, request, error = result
+    if error or plan is None or request is None:
+        return Outcome(name, "failed", reason=error or "no plan")
+    with Store.open() as store, store.transaction():
+        summary = dict(request) | {"week_start": monday.isoformat()}
+        plan_id = store.save_plan(plan, summary, profile_name=name, week_start=monday)
+    return Outcome(name, "planned", plan_id=plan_id, status=str(plan["status"]))

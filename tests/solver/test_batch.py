@@ -1,0 +1,68 @@
+"""Batch planning in a real process pool: saved, skipped on a second run, a broken profile
+recorded with its reason, and each person's plan the one ``plan --profile-name`` makes."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from planner import batch, services
+from planner.domain.profile import demo_profile
+from planner.domain.request import PlanRequest
+from planner.store import Store, StoreError
+
+MONDAY = dt.date(2026, 12, 7)
+#: Each day may search until it proves its menu, so a plan does not depend on the machine's
+#: load (the pool's processes share two cores with the test).
+SEARCH = {"day_time_limit_s": 30.0}
+
+
+@pytest.fixture
+def people(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch, "PLAN_OPTIONS", dict(batch.PLAN_OPTIONS) | SEARCH)
+    services.save_profile("ana", demo_profile())
+    services.save_profile("bo", dataclasses.replace(demo_profile(), diet="vegetarian", age=30))
+    with Store.open() as store:  # saved by an older version: no longer valid (age below 14)
+        store.save_profile("cy", {"age": 9, "sex": "female", "weight_kg": 30, "height_cm": 130,
+                                  "activity": "active"})  # fmt: skip
+
+
+def without_solver(plan: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in plan.items() if k != "solver"}
+
+
+def test_a_batch_saves_each_week_skips_it_next_time_and_records_a_broken_profile(
+    people: None,
+) -> None:
+    seen: list[str] = []
+    first = batch.batch_plan(MONDAY, workers=2, on_outcome=lambda o: seen.append(o.name))
+    assert (first.count("planned"), first.count("skipped"), first.count("failed")) == (2, 0, 1)
+    assert sorted(seen) == ["ana", "bo", "cy"]
+    failed = next(o for o in first.outcomes if o.result == "failed")
+    assert failed.name == "cy" and "age" in failed.reason and "14" in failed.reason
+    saved = {p.profile_name: p for p in services.list_plans() if p.week_start == MONDAY}
+    assert set(saved) == {"ana", "bo"}
+
+    again = batch.batch_plan(MONDAY, workers=2)  # a stopped or repeated batch resumes
+    assert (again.count("planned"), again.count("skipped"), again.count("failed")) == (0, 2, 1)
+    assert len([p for p in services.list_plans() if p.week_start == MONDAY]) == 2
+    assert again.to_dict()["people"][0]["reason"] == "this week is already saved"
+
+
+def test_a_pool_plans_the_week_the_plan_command_makes(people: None) -> None:
+    done = batch.batch_plan(MONDAY, ["ana"], workers=2)
+    plan_id = done.outcomes[0].plan_id
+    assert plan_id is not None
+    pooled = services.saved_plan(plan_id).plan
+    request = PlanRequest(profile=demo_profile(), **(dict(batch.PLAN_OPTIONS)))
+    direct = services.plan_week_of(request, MONDAY, profile_name="ana").plan.to_dict()
+    assert without_solver(pooled) == without_solver(direct)
+
+
+def test_an_unknown_name_stops_the_batch_before_any_work(people: None) -> None:
+    with pytest.raises(StoreError, match="no saved profile"):
+        batch.batch_plan(MONDAY, ["ana", "nobody"], workers=2)
+    assert not services.list_plans()
