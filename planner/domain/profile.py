@@ -45,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from foods.errors import UserError
+from planner.domain.address import AddressError, validate_address
 
 SEXES: tuple[str, ...] = ("female", "male")
 LIFE_STAGES: tuple[str, ...] = ("pregnant", "lactating")
@@ -728,15 +729,13 @@ def _check_limits(name: str, value: Any) -> tuple[tuple[str, float], ...] | _Pro
 
 
 def _check_email(name: str, value: Any) -> str | None | _Problem:
+    """The address the weekly plan goes to, checked like ``email --to``."""
     if value is None or value == "":
         return None
-    if not isinstance(value, str) or not _EMAIL.fullmatch(value.strip()) or len(value) > 254:
-        return _Problem(f"{name}: {_show(value)} is not an e-mail address like ana@example.org")
-    return value.strip()
-
-
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
-_EMAIL = re.compile(rf"[^@\s\x00-\x1f<>,;:\"]+@{_LABEL}(?:\.{_LABEL})+")
+    try:
+        return validate_address(value, name)
+    except AddressError as exc:
+        return _Problem(str(exc))
 
 
 def _check_combinations(cleaned: Mapping[str, Any]) -> list[str]:

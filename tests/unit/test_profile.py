@@ -338,3 +338,21 @@ def test_new_fields_name_the_field_and_the_fix(change: dict[str, Any], expected:
     message = _error({**VALID, **change})
     for part in expected:
         assert part in message, f"{part!r} not in {message!r}"
+
+
+@pytest.mark.parametrize(
+    ("given", "words"),
+    [
+        ("ana@example.org, bo@example.org", "several addresses"),
+        ("Ana <ana@example.org>", "brackets"),
+        ("ana@example.org\r\nBcc: x@example.org", "line break"),
+        ("ana@localhost", "mail domain"),
+    ],
+)
+def test_a_profile_email_is_checked_like_the_to_address(given: str, words: str) -> None:
+    base = {"age": 45, "sex": "female", "weight_kg": 68, "height_cm": 165, "activity": "active"}
+    with pytest.raises(ProfileError, match=words) as refused:
+        profile_from_dict(base | {"email": given})
+    assert "email" in str(refused.value)
+    checked = profile_from_dict(base | {"email": " ana@bücher.example "})
+    assert checked.email == "ana@xn--bcher-kva.example"  # the form a mail server accepts
