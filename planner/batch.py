@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -25,7 +26,7 @@ import pandas as pd
 from foods.errors import UserError
 from foods.text import one_line
 from planner import services
-from planner.domain.profile import profile_from_dict
+from planner.domain.profile import load_profile, profile_from_dict
 from planner.domain.request import PlanRequest
 from planner.domain.weekly import rotation_penalties, week_start
 from planner.optimiser import week
@@ -122,17 +123,41 @@ def _tasks(store: Store, names: Sequence[str], monday: dt.date) -> tuple[list[_T
     return todo, done
 
 
+def profiles_from_dir(folder: Path) -> tuple[list[str], list[Outcome]]:
+    """Save each profile file of ``folder`` (``*.json``, ``*.toml``) under its file name
+    (``ana.toml`` → ``ana``), replacing a saved one of that name; returns the names saved and
+    one failed outcome per file that is not a valid profile (the file and the field named)."""
+    if not folder.is_dir():
+        raise UserError(f"--from-dir {folder}: not a folder; give a folder of profile files")
+    names: list[str] = []
+    failed: list[Outcome] = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".json", ".toml") or not path.is_file():
+            continue
+        try:
+            services.save_profile(path.stem, load_profile(path))
+        except UserError as exc:
+            failed.append(Outcome(path.stem, "failed", reason=one_line(exc)))
+            continue
+        names.append(path.stem)
+    if not names and not failed:
+        raise UserError(f"--from-dir {folder}: no .json or .toml profile files in it")
+    return names, failed
+
+
 def batch_plan(
     week_of: dt.date,
     names: Sequence[str] | None = None,
     *,
     workers: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    failed: Sequence[Outcome] = (),
 ) -> BatchSummary:
     """Plan and save the week of ``week_of`` for ``names`` (default: every saved profile).
 
     ``workers`` processes plan in parallel (default: the cores; 1 plans in this process);
-    ``on_outcome`` is called in the driver as each person is done (for progress).
+    ``on_outcome`` is called in the driver as each person is done (for progress); ``failed``
+    are people already known to fail (files that are not profiles), reported with the rest.
     """
     start = time.perf_counter()
     summary = BatchSummary(week_start(week_of))
@@ -148,6 +173,8 @@ def batch_plan(
         if on_outcome is not None:
             on_outcome(outcome)
 
+    for outcome in failed:
+        record(outcome)
     for name in done:
         record(Outcome(name, "skipped", reason="this week is already saved"))
     for result in _run(todo, foods, workers or os.cpu_count() or 1):

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import os
 import sys
+from pathlib import Path
 
 from planner.cli.options import add_output, date_arg, emit, int_in
 from planner.outputs.textfmt import text_table, to_json
@@ -23,7 +24,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     plan.add_argument(
         "--week-of", type=date_arg, required=True, metavar="YYYY-MM-DD", help="a day of the week"
     )
-    plan.add_argument("--profiles", metavar="NAME,NAME", help="only these saved profiles")
+    who = plan.add_mutually_exclusive_group()
+    who.add_argument("--profiles", metavar="NAME,NAME", help="only these saved profiles")
+    who.add_argument(
+        "--from-dir",
+        type=Path,
+        metavar="DIR",
+        help="a folder of profile files (.json, .toml): each is saved under its file name, "
+        "then planned",
+    )
     plan.add_argument(
         "--workers",
         type=int_in(1, 256),
@@ -38,16 +47,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_plan(args: argparse.Namespace) -> int:
     """Plan, print a line per person on stderr as each is done, then the summary; exit 1 when
     someone failed (each with the reason), else 0."""
-    from planner.batch import Outcome, batch_plan
+    from planner.batch import Outcome, batch_plan, profiles_from_dir
 
     names = [n.strip() for n in args.profiles.split(",") if n.strip()] if args.profiles else None
+    failed: list[Outcome] = []
+    if args.from_dir is not None:
+        names, failed = profiles_from_dir(args.from_dir)
 
     def progress(outcome: Outcome) -> None:
         detail = f"plan #{outcome.plan_id}, {outcome.status}" if outcome.plan_id else outcome.reason
         print(f"{outcome.name}: {outcome.result} ({detail})", file=sys.stderr, flush=True)
 
     summary = batch_plan(args.week_of or dt.date.today(), names, workers=args.workers,
-                         on_outcome=progress)  # fmt: skip
+                         on_outcome=progress, failed=failed)  # fmt: skip
     if args.format == "json":
         emit(args, to_json(summary.to_dict()))
     else:

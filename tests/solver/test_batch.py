@@ -5,6 +5,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -66,3 +71,27 @@ def test_an_unknown_name_stops_the_batch_before_any_work(people: None) -> None:
     with pytest.raises(StoreError, match="no saved profile"):
         batch.batch_plan(MONDAY, ["ana", "nobody"], workers=2)
     assert not services.list_plans()
+
+
+def test_the_installed_script_plans_a_folder_of_profile_files(tmp_path: Path) -> None:
+    folder = tmp_path / "people"
+    folder.mkdir()
+    (folder / "dee.json").write_text(json.dumps(demo_profile().to_dict()))
+    (folder / "eli.toml").write_text(
+        'age = 52\nsex = "male"\nweight_kg = 80\nheight_cm = 178\nactivity = "active"\n'
+    )
+    (folder / "fay.json").write_text('{"age": 40, "sex": "female", "weight_kg": -3}')
+    (folder / "notes.txt").write_text("not a profile")
+    script = Path(sys.executable).with_name("cramp-planner")
+    done = subprocess.run(
+        [str(script), "batch", "plan", "--week-of", "2026-12-09", "--from-dir", str(folder),
+         "--workers", "2", "--format", "json"],
+        capture_output=True, text=True, env=dict(os.environ), timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr  # one person failed
+    summary = json.loads(done.stdout)
+    assert (summary["planned"], summary["failed"], summary["week_start"]) == (2, 1, "2026-12-07")
+    fay = next(p for p in summary["people"] if p["name"] == "fay")
+    assert "weight_kg" in fay["reason"] and "Traceback" not in done.stderr
+    assert {"dee", "eli"} <= {p["name"] for p in services.list_profiles()}
+    assert "dee: planned" in done.stderr and "eli: planned" in done.stderr  # progress lines
