@@ -43,7 +43,7 @@ lint: $(STAMP)
 ## Re-resolve requirements.lock from pyproject.toml (then run `make test` against it).
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip compile pyproject.toml --extra test --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra ray --python-version 3.11 \
 		--no-header --annotation-style line -o requirements.lock
 
 ## Build the wheel, install it (not editable) into a fresh venv and smoke-test the CLI.

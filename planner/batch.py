@@ -13,7 +13,9 @@ with its reason and the batch goes on.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
+import socket
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -46,6 +48,11 @@ class Outcome:
     plan_id: int | None = None
     status: str = ""
     reason: str = ""
+    #: For ``batch email``: ``sent``, ``already sent``, ``no address`` or ``not sent``, the
+    #: reason, and the attempts the send took.
+    mail: str = ""
+    mail_reason: str = ""
+    attempts: int = 0
 
 
 @dataclass
@@ -60,16 +67,47 @@ class BatchSummary:
         """How many people had ``result`` (planned, skipped, failed)."""
         return sum(1 for o in self.outcomes if o.result == result)
 
+    def count_mail(self, mail: str) -> int:
+        """How many people's e-mail ended as ``mail`` (sent, already sent, no address, ...)."""
+        return sum(1 for o in self.outcomes if o.mail == mail)
+
+    @property
+    def emailed(self) -> bool:
+        """True when this batch also sent the week's e-mails."""
+        return any(o.mail for o in self.outcomes)
+
+    def headline(self) -> str:
+        """One line: the week, how many were planned, skipped, failed (and e-mailed), time."""
+        text = (
+            f"week of {self.monday.isoformat()}: {self.count('planned')} planned, "
+            f"{self.count('skipped')} skipped, {self.count('failed')} failed"
+        )
+        if self.emailed:
+            text += (
+                f"; e-mail: {self.count_mail('sent')} sent, {self.count_mail('already sent')} "
+                f"already sent, {self.count_mail('no address')} without an address, "
+                f"{self.count_mail('not sent')} not sent"
+            )
+        return text + f" in {self.seconds:.1f} s"
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary: counts, seconds and one entry per person."""
-        return {
-            "week_start": self.monday.isoformat(),
-            "planned": self.count("planned"),
-            "skipped": self.count("skipped"),
-            "failed": self.count("failed"),
-            "seconds": round(self.seconds, 2),
-            "people": [vars(o) for o in self.outcomes],
-        }
+        counts = {key: self.count(key) for key in ("planned", "skipped", "failed")}
+        if self.emailed:
+            counts |= {
+                key.replace(" ", "_"): self.count_mail(key)
+                for key in ("sent", "already sent", "no address", "not sent")
+            }
+        people = [
+            {k: v for k, v in vars(o).items() if self.emailed or k not in _MAIL_FIELDS}
+            for o in self.outcomes
+        ]
+        return {"week_start": self.monday.isoformat()} | counts | {
+            "seconds": round(self.seconds, 2), "people": people,
+        }  # fmt: skip
+
+
+_MAIL_FIELDS = ("mail", "mail_reason", "attempts")
 
 
 @dataclass(frozen=True)
@@ -145,39 +183,70 @@ def profiles_from_dir(folder: Path) -> tuple[list[str], list[Outcome]]:
     return names, failed
 
 
+@dataclass(frozen=True)
+class Hooks:
+    """What the driver does around each person: ``start(total)`` once the people are known,
+    ``finish(outcome)`` after a person's plan is saved or skipped (``batch email`` sends there;
+    it returns the outcome to record), ``done(outcome)`` once it is recorded (progress)."""
+
+    start: Callable[[int], None] | None = None
+    finish: Callable[[Outcome], Outcome] | None = None
+    done: Callable[[Outcome], None] | None = None
+
+
 def batch_plan(
     week_of: dt.date,
     names: Sequence[str] | None = None,
     *,
     workers: int | None = None,
+    ray_address: str | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    hooks: Hooks | None = None,
     failed: Sequence[Outcome] = (),
 ) -> BatchSummary:
     """Plan and save the week of ``week_of`` for ``names`` (default: every saved profile).
 
-    ``workers`` processes plan in parallel (default: the cores; 1 plans in this process);
-    ``on_outcome`` is called in the driver as each person is done (for progress); ``failed``
-    are people already known to fail (files that are not profiles), reported with the rest.
+    ``workers`` processes plan in parallel (default: the cores; 1 plans in this process), or
+    the tasks run on the Ray cluster at ``ray_address`` (``auto``: the one this machine
+    belongs to); ``on_outcome`` is called in the driver as each person is done (for
+    progress); ``failed`` are people already known to fail (files that are not profiles),
+    reported with the rest.
     """
     start = time.perf_counter()
     summary = BatchSummary(week_start(week_of))
     foods = services.person_foods().table
     with Store.open() as store:
         names = list(names) if names is not None else [p["name"] for p in store.list_profiles()]
+        if not names and not failed:
+            raise UserError(
+                "no saved profiles to plan; save some with 'cramp-planner profile save' or "
+                "give --from-dir DIR, a folder of profile files"
+            )
         for name in names:
             store.get_profile(name)  # a typo stops the batch before any work, naming saved ones
         todo, done = _tasks(store, names, summary.monday)
+    hooks = hooks or Hooks()
+    if hooks.start is not None:
+        hooks.start(len(names) + len(failed))
 
     def record(outcome: Outcome) -> None:
+        if hooks.finish is not None and outcome.result != "failed":
+            outcome = hooks.finish(outcome)
         summary.outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
+        for call in (hooks.done, on_outcome):
+            if call is not None:
+                call(outcome)
 
     for outcome in failed:
         record(outcome)
     for name in done:
         record(Outcome(name, "skipped", reason="this week is already saved"))
-    for result in _run(todo, foods, workers or os.cpu_count() or 1):
+    results = (
+        _run_ray(todo, foods, ray_address)
+        if ray_address
+        else _run(todo, foods, workers or os.cpu_count() or 1)
+    )
+    for result in results:
         record(_save(result, summary.monday))
     summary.seconds = time.perf_counter() - start
     return summary
@@ -191,6 +260,73 @@ def _run(todo: list[_Task], foods: pd.DataFrame, workers: int) -> Iterator[_Resu
         return
     with ProcessPoolExecutor(workers, initializer=_start_worker, initargs=(foods,)) as pool:
         yield from (f.result() for f in as_completed(pool.submit(_plan, t) for t in todo))
+
+
+def _plan_on_ray(foods: pd.DataFrame, task: _Task) -> _Result:
+    """A Ray task: one person's week in a Ray worker process, planned like a pool worker."""
+    _start_worker(foods)
+    return _plan(task)
+
+
+def _run_ray(todo: list[_Task], foods: pd.DataFrame, address: str) -> Iterator[_Result]:
+    """Each task's result from the Ray cluster at ``address``, as it finishes: one CPU per
+    task, the food table put in the cluster's object store once."""
+    if not todo:
+        return
+    ray = _connect_ray(address)
+    try:
+        plan = ray.remote(num_cpus=1, max_retries=2)(_plan_on_ray)
+        foods_ref = ray.put(foods)
+        pending = [plan.remote(foods_ref, task) for task in todo]
+        while pending:
+            ready, pending = ray.wait(pending, num_returns=1)
+            yield ray.get(ready[0])
+    finally:
+        ray.shutdown()
+
+
+def _check_reachable(address: str) -> None:
+    """Refuse at once a ``host:port`` where nothing listens (Ray itself would retry for
+    minutes); ``auto`` and ``ray://`` addresses are left to Ray."""
+    if address == "auto" or "://" in address:
+        return
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise UserError(
+            f"--ray {address!r}: not a cluster address; give host:port (e.g. 10.0.0.5:6379, "
+            "as 'ray start --head' prints it) or 'auto'"
+        )
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=5).close()
+    except OSError as exc:
+        raise UserError(
+            f"--ray {address}: no Ray cluster answers there ({exc.strerror or exc}); start one "
+            "with 'ray start --head' and give the address it prints, or 'auto' on a node of "
+            "the cluster"
+        ) from None
+
+
+def _connect_ray(address: str) -> Any:
+    """The ``ray`` module, connected to the cluster at ``address``; a clear error when Ray is
+    not installed or the cluster cannot be reached."""
+    try:
+        import ray
+    except ImportError:
+        raise UserError(
+            "--ray needs Ray, an optional extra: pip install 'cramp-planner[ray]' "
+            "(or run without --ray to plan in a local process pool)"
+        ) from None
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    _check_reachable(address)
+    try:
+        ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
+    except (ConnectionError, ValueError, RuntimeError) as exc:
+        raise UserError(
+            f"--ray {address}: cannot connect to a Ray cluster there ({one_line(exc)}); start "
+            "one with 'ray start --head' and give its address (host:port), or 'auto' for the "
+            "cluster this machine belongs to"
+        ) from None
+    return ray
 
 
 def _save(result: _Result, monday: dt.date) -> Outcome:

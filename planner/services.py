@@ -54,7 +54,7 @@ from planner.optimiser.diet_problem import (
 from planner.optimiser.week import plan_week
 from planner.outputs.mailer import SmtpSettings, build_message, send_message, validate_address
 from planner.outputs.shopping import build_shopping_list
-from planner.store import DB_FILENAME, PlanSummary, SavedPlan, Store, default_data_dir
+from planner.store import DB_FILENAME, MailRecord, PlanSummary, SavedPlan, Store, default_data_dir
 
 #: From address of a message written to a file when ``CRAMP_SMTP_FROM`` is not set (a domain
 #: reserved for examples, RFC 2606: it reaches no one).
@@ -532,7 +532,15 @@ def email_week(
     notes = outcome.notes if outcome else foods.notes
     if settings is not None:
         _send_keeping(message, settings, saved_id, path)
+        if profile_name is not None and saved_id is not None:
+            _record_sent(profile_name, monday, saved_id, address, str(message["Message-ID"]))
     return EmailOutcome(message, monday, saved_id, path, notes)
+
+
+def _record_sent(name: str, monday: dt.date, plan_id: int, address: str, msg_id: str) -> None:
+    """Note that ``name`` got the week, so ``batch email`` does not send it again."""
+    with _store() as store:
+        store.record_mail(MailRecord(name, monday, plan_id, address, msg_id, "sent", 1))
 
 
 def _send_keeping(

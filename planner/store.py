@@ -45,7 +45,9 @@ from foods.schema import FOOD_ID_RULE, is_food_id
 __all__ = [
     "DB_FILENAME",
     "DATA_DIR_ENV",
+    "MAIL_STATES",
     "MIGRATIONS",
+    "MailRecord",
     "SCHEMA_VERSION",
     "PlanSummary",
     "SavedPlan",
@@ -176,12 +178,34 @@ _V3_ONE_PLAN_PER_WEEK: tuple[str, ...] = (
     """,
 )
 
+#: The week's e-mail to each saved profile: ``sending`` is written (and committed) before the
+#: SMTP conversation, ``sent`` as soon as the server accepted the message, ``failed`` with the
+#: reason; one row per profile and week, so a re-run sends only what was not accepted.
+_V4_SENT_MAIL: tuple[str, ...] = (
+    """
+    CREATE TABLE week_mail (
+        profile_name TEXT NOT NULL REFERENCES profiles(name)
+                         ON DELETE CASCADE ON UPDATE CASCADE,
+        week_start   TEXT NOT NULL,
+        plan_id      INTEGER NULL REFERENCES plans(id) ON DELETE SET NULL,
+        address      TEXT NOT NULL,
+        message_id   TEXT NOT NULL,
+        state        TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed')),
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        reason       TEXT NOT NULL DEFAULT '',
+        updated_at   TEXT NOT NULL,
+        PRIMARY KEY (profile_name, week_start)
+    )
+    """,
+)
+
 #: Ordered migrations; ``MIGRATIONS[i]`` takes a file from ``user_version`` i to i + 1.
 #: Append only: never edit a released step, add a new one.
 MIGRATIONS: tuple[Migration, ...] = (
     _V1_TABLES,  # 1: profiles, plans, custom_foods, price_overrides; application_id
     _V2_PLAN_INDEX,  # 2: index for latest_plan / list_plans by profile
     _V3_ONE_PLAN_PER_WEEK,  # 3: one plan per (profile, week); saving again replaces it
+    _V4_SENT_MAIL,  # 4: week_mail, what was e-mailed to whom (batch email sends once)
 )
 
 #: Schema version this code writes and understands.
@@ -324,6 +348,25 @@ class SavedPlan:
 # --------------------------------------------------------------------------------------------
 # Store
 # --------------------------------------------------------------------------------------------
+
+
+#: The states of a week's e-mail (see migration 4).
+MAIL_STATES = ("sending", "sent", "failed")
+
+
+@dataclass(frozen=True)
+class MailRecord:
+    """The week's e-mail to one saved profile: the plan, the address, the Message-ID, its
+    state (``sending``, ``sent``, ``failed``), the attempts made and the last reason."""
+
+    profile_name: str
+    week_start: date
+    plan_id: int | None
+    address: str
+    message_id: str
+    state: str
+    attempts: int = 0
+    reason: str = ""
 
 
 class Store:
@@ -724,6 +767,45 @@ class Store:
             request=_from_json(row["request_json"], f"{where} request", self._path),
             plan=_from_json(row["plan_json"], where, self._path),
         )
+
+    # -- the week's e-mail ------------------------------------------------------------------
+
+    def mail_record(self, profile_name: str, week: date) -> MailRecord | None:
+        """What was done about ``profile_name``'s e-mail for the week starting ``week``."""
+        _check_profile_name(profile_name)
+        rows = self._read(
+            "SELECT * FROM week_mail WHERE profile_name = ? AND week_start = ?",
+            (profile_name, _week_text(week)),
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return MailRecord(
+            row["profile_name"], _parse_week(row["week_start"]) or week, row["plan_id"],
+            row["address"], row["message_id"], row["state"], row["attempts"], row["reason"],
+        )  # fmt: skip
+
+    def record_mail(self, record: MailRecord) -> None:
+        """Save (or replace) the state of a profile's e-mail for a week, in one transaction."""
+        _check_profile_name(record.profile_name)
+        if record.state not in MAIL_STATES:
+            raise StoreError(f"mail state: {record.state!r} is not one of {MAIL_STATES}")
+        with self.transaction():
+            self._write(
+                """
+                INSERT INTO week_mail (profile_name, week_start, plan_id, address, message_id,
+                                       state, attempts, reason, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (profile_name, week_start) DO UPDATE SET
+                    plan_id = excluded.plan_id, address = excluded.address,
+                    message_id = excluded.message_id, state = excluded.state,
+                    attempts = excluded.attempts, reason = excluded.reason,
+                    updated_at = excluded.updated_at
+                """,
+                (record.profile_name, _week_text(record.week_start), record.plan_id,
+                 record.address, record.message_id, record.state, record.attempts,
+                 record.reason, _now_iso()),
+            )  # fmt: skip
 
     # -- custom foods ----------------------------------------------------------------------
 

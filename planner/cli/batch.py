@@ -1,4 +1,4 @@
-"""``cramp-planner batch plan``: next week for every saved profile (or some), in parallel."""
+"""``cramp-planner batch plan|email``: next week for every saved profile (or some), in parallel."""
 
 from __future__ import annotations
 
@@ -6,69 +6,143 @@ import argparse
 import datetime as dt
 import os
 import sys
-from pathlib import Path
+from typing import Any, TextIO
 
-from planner.cli.options import add_output, date_arg, emit, int_in
+from planner.cli.options import add_output, date_arg, emit, float_in, int_in
 from planner.outputs.textfmt import text_table, to_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``batch plan --week-of D [--profiles A,B] [--workers N] [--format table|json]``."""
-    parser = sub.add_parser("batch", help="plan the week for many saved profiles at once")
+    """Add ``batch plan`` and ``batch email`` (``--week-of D``, who, ``--workers N`` or
+    ``--ray ADDRESS``, ``--format table|json``; email also ``--max-per-minute``)."""
+    parser = sub.add_parser("batch", help="plan (and e-mail) the week for many saved profiles")
     actions = parser.add_subparsers(dest="batch_command", metavar="ACTION", required=True)
     plan = actions.add_parser(
         "plan",
         help="plan and save the week for every saved profile (or --profiles); a profile "
         "whose week is already saved is skipped, so a stopped batch resumes",
     )
-    plan.add_argument(
+    _common(plan)
+    plan.set_defaults(func=run_batch, email=False)
+    email = actions.add_parser(
+        "email",
+        help="plan (or take the saved plan) and e-mail each person with an address their "
+        "week, once: a re-run sends to nobody who got it (server: CRAMP_SMTP_* variables)",
+    )
+    _common(email)
+    email.add_argument(
+        "--max-per-minute",
+        type=float_in(0.1, 100_000),
+        default=60.0,
+        metavar="N",
+        help="send at most N messages a minute (default 60); temporary failures are retried "
+        "with back-off",
+    )
+    email.set_defaults(func=run_batch, email=True)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """The options ``batch plan`` and ``batch email`` share."""
+    parser.add_argument(
         "--week-of", type=date_arg, required=True, metavar="YYYY-MM-DD", help="a day of the week"
     )
-    who = plan.add_mutually_exclusive_group()
+    who = parser.add_mutually_exclusive_group()
     who.add_argument("--profiles", metavar="NAME,NAME", help="only these saved profiles")
     who.add_argument(
         "--from-dir",
-        type=Path,
         metavar="DIR",
         help="a folder of profile files (.json, .toml): each is saved under its file name, "
         "then planned",
     )
-    plan.add_argument(
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
         "--workers",
         type=int_in(1, 256),
         default=os.cpu_count() or 1,
-        help="processes planning in parallel (default: the cores)",
+        help="processes planning in parallel on this machine (default: the cores)",
     )
-    plan.add_argument("--format", choices=("table", "json"), default="table")
-    add_output(plan)
-    plan.set_defaults(func=run_plan)
+    where.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="plan on the Ray cluster at ADDRESS (host:port, or 'auto'); needs the optional "
+        "extra: pip install 'cramp-planner[ray]'",
+    )
+    parser.add_argument("--format", choices=("table", "json"), default="table")
+    add_output(parser)
 
 
-def run_plan(args: argparse.Namespace) -> int:
-    """Plan, print a line per person on stderr as each is done, then the summary; exit 1 when
-    someone failed (each with the reason), else 0."""
-    from planner.batch import Outcome, batch_plan, profiles_from_dir
+def run_batch(args: argparse.Namespace) -> int:
+    """Plan (and send), show progress on stderr, then the summary; exit 1 when someone's plan
+    or e-mail failed (each with the reason), else 0."""
+    from pathlib import Path
+
+    from planner.batch import Hooks, Outcome, batch_plan, profiles_from_dir
 
     names = [n.strip() for n in args.profiles.split(",") if n.strip()] if args.profiles else None
     failed: list[Outcome] = []
     if args.from_dir is not None:
-        names, failed = profiles_from_dir(args.from_dir)
+        names, failed = profiles_from_dir(Path(args.from_dir))
+    progress = Progress(sys.stderr)
+    hooks = Hooks(start=progress.start, done=progress.done)
+    where: dict[str, Any] = {"workers": args.workers, "ray_address": args.ray}
+    week = args.week_of or dt.date.today()
+    try:
+        if args.email:
+            from planner.batch_email import Pacer, batch_email
+            from planner.outputs.mailer import SmtpSettings
 
-    def progress(outcome: Outcome) -> None:
-        detail = f"plan #{outcome.plan_id}, {outcome.status}" if outcome.plan_id else outcome.reason
-        print(f"{outcome.name}: {outcome.result} ({detail})", file=sys.stderr, flush=True)
-
-    summary = batch_plan(args.week_of or dt.date.today(), names, workers=args.workers,
-                         on_outcome=progress, failed=failed)  # fmt: skip
+            pacer = Pacer(SmtpSettings.from_env(), per_minute=args.max_per_minute)
+            summary = batch_email(week, names, pacer=pacer, hooks=hooks, failed=failed, **where)
+        else:
+            summary = batch_plan(week, names, hooks=hooks, failed=failed, **where)
+    finally:
+        progress.close()
     if args.format == "json":
         emit(args, to_json(summary.to_dict()))
     else:
+        columns: tuple[str, ...] = ("name", "result", "plan_id", "status", "reason")
+        if summary.emailed:
+            columns += ("mail", "mail_reason")
         rows = [vars(o) for o in summary.outcomes]
-        head = (
-            f"week of {summary.monday.isoformat()}: {summary.count('planned')} planned, "
-            f"{summary.count('skipped')} skipped, {summary.count('failed')} failed "
-            f"in {summary.seconds:.1f} s"
-        )
-        table = text_table(rows, ("name", "result", "plan_id", "status", "reason")) if rows else ""
-        emit(args, head + ("\n\n" + table if table else ""))
-    return 1 if summary.count("failed") else 0
+        emit(args, summary.headline() + ("\n\n" + text_table(rows, columns) if rows else ""))
+    return 1 if summary.count("failed") or summary.count_mail("not sent") else 0
+
+
+class Progress:
+    """Progress on ``stream``: a live bar with the rate and the time left (tqdm) when it is a
+    terminal, else one plain line per person; failures are always written out in full."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.bar: Any = None
+        self.counts: dict[str, int] = {}
+
+    def start(self, total: int) -> None:
+        """The batch knows its people: draw the bar (on a terminal)."""
+        if self.stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="person", file=self.stream, dynamic_ncols=True,
+                            desc="batch", smoothing=0.1)  # fmt: skip
+
+    def done(self, outcome: Any) -> None:
+        """One person is done: move the bar, or print their line."""
+        detail = f"plan #{outcome.plan_id}, {outcome.status}" if outcome.plan_id else outcome.reason
+        line = f"{outcome.name}: {outcome.result} ({detail})"
+        if outcome.mail:
+            line += f"; e-mail {outcome.mail} ({outcome.mail_reason})"
+        self.counts[outcome.result] = self.counts.get(outcome.result, 0) + 1
+        if outcome.mail:
+            self.counts[outcome.mail] = self.counts.get(outcome.mail, 0) + 1
+        if self.bar is None:
+            print(line, file=self.stream, flush=True)
+            return
+        if outcome.result == "failed" or outcome.mail == "not sent":
+            self.bar.write(line, file=self.stream)
+        self.bar.set_postfix(self.counts, refresh=False)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        """End the bar (a batch that stopped early leaves it where it was)."""
+        if self.bar is not None:
+            self.bar.close()

@@ -122,7 +122,30 @@ _ICS_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f\u2028\u2029\u0085]")
 
 
 class MailError(UserError):
-    """The e-mail cannot be built or sent; the message names the problem and what to check."""
+    """The e-mail cannot be built or sent; the message names the problem and what to check.
+
+    ``temporary`` is True when trying again later may succeed: the server answered 4xx, closed
+    or refused the connection, or did not answer in time (a batch retries those with back-off).
+    """
+
+    def __init__(self, message: str, *, temporary: bool = False) -> None:
+        super().__init__(message)
+        self.temporary = temporary
+
+
+def is_temporary(exc: BaseException) -> bool:
+    """True for SMTP faults worth retrying later: a 4xx reply (RFC 5321 §4.2.1), a dropped,
+    refused or reset connection, or a timeout; False for 5xx replies, TLS and log-in faults."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return bool(codes) and all(400 <= int(code) < 500 for code in codes)
+    if isinstance(exc, smtplib.SMTPAuthenticationError | ssl.SSLError):
+        return False
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= int(exc.smtp_code) < 500
+    if isinstance(exc, smtplib.SMTPServerDisconnected | ConnectionError | TimeoutError):
+        return True
+    return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -971,11 +994,12 @@ def send_message(msg: EmailMessage, settings: SmtpSettings, timeout_s: float | N
     except MailError:
         raise
     except (smtplib.SMTPException, OSError) as exc:  # one line each; never the password
-        if watchdog.fired or _caused_by(exc, TimeoutError):
-            text = _overdue(settings, stage, timeout)
-        else:
-            text = _explain(exc, settings, timeout)
-        raise MailError(f"could not send the e-mail: {_scrub(text, settings)}") from None
+        overdue = watchdog.fired or _caused_by(exc, TimeoutError)
+        text = _overdue(settings, stage, timeout) if overdue else _explain(exc, settings, timeout)
+        raise MailError(
+            f"could not send the e-mail: {_scrub(text, settings)}",
+            temporary=overdue or is_temporary(exc),
+        ) from None
     finally:
         watchdog.cancel()
         client.close()

@@ -19,6 +19,7 @@ from planner.store import (
     DB_FILENAME,
     MIGRATIONS,
     SCHEMA_VERSION,
+    MailRecord,
     PlanSummary,
     SavedPlan,
     Store,
@@ -213,7 +214,7 @@ def test_fresh_store_pragmas_and_schema(store: Store, data_dir: Path) -> None:
     assert store.schema_version == SCHEMA_VERSION == len(MIGRATIONS)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert tables == {"profiles", "plans", "custom_foods", "price_overrides"}
+    assert tables == {"profiles", "plans", "custom_foods", "price_overrides", "week_mail"}
     # WAL mode is persistent: another connection sees it too.
     with _raw(data_dir) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -441,6 +442,39 @@ def test_objects_with_to_dict_are_accepted(store: Store) -> None:
 
 
 # --- plans ------------------------------------------------------------------------------------
+
+
+def test_week_mail_record_round_trip_replace_and_cascade(store: Store) -> None:
+    store.save_profile("anna", PROFILE)
+    week = date(2024, 6, 3)
+    plan_id = store.save_plan(PLAN, REQUEST, profile_name="anna", week_start=week)
+    assert store.mail_record("anna", week) is None
+    sending = MailRecord("anna", week, plan_id, "anna@example.com", "<w@x>", "sending")
+    store.record_mail(sending)
+    assert store.mail_record("anna", week) == sending
+    store.record_mail(MailRecord("anna", week, plan_id, "anna@example.com", "<w@x>", "sent", 2))
+    saved = store.mail_record("anna", week)
+    assert saved is not None and (saved.state, saved.attempts) == ("sent", 2)
+    assert store._conn.execute("SELECT count(*) FROM week_mail").fetchone()[0] == 1
+    with pytest.raises(StoreError, match="mail state"):
+        store.record_mail(MailRecord("anna", week, plan_id, "a@b.c", "<w@x>", "lost"))
+    store.delete_profile("anna")  # the person's mail records go with the profile
+    assert store._conn.execute("SELECT count(*) FROM week_mail").fetchone()[0] == 0
+
+
+def test_version_3_database_gains_the_mail_table_and_keeps_its_plans(data_dir: Path) -> None:
+    data_dir.mkdir()
+    conn = sqlite3.connect(data_dir / DB_FILENAME, isolation_level=None)
+    assert apply_migrations(conn, MIGRATIONS[:3]) == (0, 3)
+    conn.execute(
+        "INSERT INTO profiles VALUES ('anna', ?, '2024-01-01T00:00:00+00:00', "
+        "'2024-01-01T00:00:00+00:00')",
+        (json.dumps(PROFILE, sort_keys=True),),
+    )
+    conn.close()
+    with Store.open(data_dir) as opened:
+        assert opened.schema_version == 4 and opened.get_profile("anna") == PROFILE
+        assert opened.mail_record("anna", date(2024, 6, 3)) is None
 
 
 def test_plan_round_trip(store: Store) -> None:
