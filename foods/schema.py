@@ -80,6 +80,7 @@ def _vocabulary() -> pd.DataFrame:
     return pd.read_csv(VOCABULARY_FILE, dtype={"order": "int64"})
 
 
+@lru_cache(maxsize=32)
 def vocabulary(kind: str) -> tuple[str, ...]:
     """Allowed values of one kind (``slot``, ``diet``, ``allergen``, ``category``, ``aisle``)."""
     rows = _vocabulary()
@@ -87,11 +88,17 @@ def vocabulary(kind: str) -> tuple[str, ...]:
     return tuple(rows["value"])
 
 
-def labels(kind: str) -> dict[str, str]:
-    """Human labels of one vocabulary kind, e.g. ``{"tree_nuts": "Tree nuts"}``."""
+@lru_cache(maxsize=32)
+def _labels(kind: str) -> tuple[tuple[str, str], ...]:
     rows = _vocabulary()
     rows = rows[rows["kind"] == kind]
-    return dict(zip(rows["value"], rows["label"], strict=True))
+    return tuple(zip(rows["value"], rows["label"], strict=True))
+
+
+def labels(kind: str) -> dict[str, str]:
+    """Human labels of one vocabulary kind, e.g. ``{"tree_nuts": "Tree nuts"}`` (read once
+    per kind; a new dict each call, so a caller may change it)."""
+    return dict(_labels(kind))
 
 
 #: Which vocabulary each list/category column draws from.

@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -111,14 +112,30 @@ _MAIL_FIELDS = ("mail", "mail_reason", "attempts")
 
 
 @dataclass(frozen=True)
+class MailSpec:
+    """The week's e-mail a worker builds beside the plan: to, from, its Message-ID and the
+    Monday of the week (so the driver only sends)."""
+
+    to: str
+    sender: str
+    message_id: str
+    monday: dt.date
+
+
+@dataclass(frozen=True)
 class _Task:
     name: str
     profile: Mapping[str, Any]
     previous: Mapping[str, Any] | None
+    mail: MailSpec | None = None
+    options: Mapping[str, Any] = field(default_factory=lambda: dict(PLAN_OPTIONS))
 
 
-#: A worker's answer for one person: (name, plan JSON, request summary, error or "").
-_Result = tuple[str, dict[str, Any] | None, dict[str, Any] | None, str]
+#: A worker's answer for one person: (name, plan JSON, request summary, error or "", the
+#: week's e-mail when the task asked for one and it could be built).
+_Result = tuple[str, dict[str, Any] | None, dict[str, Any] | None, str, EmailMessage | None]
+#: Decides, in the driver, whether a person's task also builds the week's e-mail.
+MailFor = Callable[[Store, str, Mapping[str, Any], dt.date], MailSpec | None]
 _FOODS: pd.DataFrame | None = None
 
 
@@ -137,27 +154,56 @@ def _plan(task: _Task) -> _Result:
     try:
         profile = profile_from_dict(task.profile)
     except UserError as exc:
-        return task.name, None, None, f"saved profile is no longer valid: {one_line(exc)}"
-    request = PlanRequest(profile=profile, **PLAN_OPTIONS)
+        return task.name, None, None, f"saved profile is no longer valid: {one_line(exc)}", None
+    request = PlanRequest(profile=profile, **task.options)
     request = replace(request, avoid_dishes=rotation_penalties(task.previous))
     try:
         plan = week.plan_week(request, _FOODS)
     except Exception as exc:  # noqa: BLE001 - recorded for this person, the batch goes on
-        return task.name, None, None, f"planning failed: {type(exc).__name__}: {one_line(exc)}"
+        error = f"planning failed: {type(exc).__name__}: {one_line(exc)}"
+        return task.name, None, None, error, None
     if not plan.ok:
-        return task.name, None, None, f"no plan ({plan.status.value}): {one_line(plan.message)}"
-    return task.name, plan.to_dict(), request.summary(), ""
+        error = f"no plan ({plan.status.value}): {one_line(plan.message)}"
+        return task.name, None, None, error, None
+    data = plan.to_dict()
+    return task.name, data, request.summary(), "", _message(task, data)
 
 
-def _tasks(store: Store, names: Sequence[str], monday: dt.date) -> tuple[list[_Task], list[str]]:
-    """The people to plan and those whose week is already saved."""
+def _message(task: _Task, plan: Mapping[str, Any]) -> EmailMessage | None:
+    """The week's e-mail for the task's person (None when not asked for, or when it cannot
+    be built: the driver then builds it and reports why)."""
+    if task.mail is None or _FOODS is None:
+        return None
+    try:
+        message = services.week_message(
+            plan, _FOODS, to=task.mail.to, week_of=task.mail.monday, profile_label=task.name,
+            sender=task.mail.sender,
+        )  # fmt: skip
+    except UserError:
+        return None
+    del message["Message-ID"]
+    message["Message-ID"] = task.mail.message_id
+    return message
+
+
+def _tasks(
+    store: Store,
+    names: Sequence[str],
+    monday: dt.date,
+    mail_for: MailFor | None = None,
+    options: Mapping[str, Any] = PLAN_OPTIONS,
+) -> tuple[list[_Task], list[str]]:
+    """The people to plan (with the e-mail to build, if ``mail_for`` asks for one) and those
+    whose week is already saved."""
     todo, done = [], []
     for name in names:
         if any(p.week_start == monday for p in store.list_plans(name)):
             done.append(name)
             continue
         previous = store.latest_plan(name, before_week=monday)
-        todo.append(_Task(name, store.get_profile(name), previous.plan if previous else None))
+        profile = store.get_profile(name)
+        mail = mail_for(store, name, profile, monday) if mail_for is not None else None
+        todo.append(_Task(name, profile, previous.plan if previous else None, mail, options))
     return todo, done
 
 
@@ -187,10 +233,11 @@ def profiles_from_dir(folder: Path) -> tuple[list[str], list[Outcome]]:
 class Hooks:
     """What the driver does around each person: ``start(total)`` once the people are known,
     ``finish(outcome)`` after a person's plan is saved or skipped (``batch email`` sends there;
-    it returns the outcome to record), ``done(outcome)`` once it is recorded (progress)."""
+    it gets the e-mail a worker built, or None, and returns the outcome to record),
+    ``done(outcome)`` once it is recorded (progress)."""
 
     start: Callable[[int], None] | None = None
-    finish: Callable[[Outcome], Outcome] | None = None
+    finish: Callable[[Outcome, EmailMessage | None], Outcome] | None = None
     done: Callable[[Outcome], None] | None = None
 
 
@@ -203,6 +250,8 @@ def batch_plan(
     on_outcome: Callable[[Outcome], None] | None = None,
     hooks: Hooks | None = None,
     failed: Sequence[Outcome] = (),
+    mail_for: MailFor | None = None,
+    day_time_limit_s: float | None = None,
 ) -> BatchSummary:
     """Plan and save the week of ``week_of`` for ``names`` (default: every saved profile).
 
@@ -210,7 +259,8 @@ def batch_plan(
     the tasks run on the Ray cluster at ``ray_address`` (``auto``: the one this machine
     belongs to); ``on_outcome`` is called in the driver as each person is done (for
     progress); ``failed`` are people already known to fail (files that are not profiles),
-    reported with the rest.
+    reported with the rest; ``mail_for`` says whose task also builds the week's e-mail;
+    ``day_time_limit_s`` is the most seconds one day's search may take (default: as ``plan``).
     """
     start = time.perf_counter()
     summary = BatchSummary(week_start(week_of))
@@ -224,14 +274,17 @@ def batch_plan(
             )
         for name in names:
             store.get_profile(name)  # a typo stops the batch before any work, naming saved ones
-        todo, done = _tasks(store, names, summary.monday)
+        options = dict(PLAN_OPTIONS)
+        if day_time_limit_s is not None:
+            options["day_time_limit_s"] = day_time_limit_s
+        todo, done = _tasks(store, names, summary.monday, mail_for, options)
     hooks = hooks or Hooks()
     if hooks.start is not None:
         hooks.start(len(names) + len(failed))
 
-    def record(outcome: Outcome) -> None:
+    def record(outcome: Outcome, message: EmailMessage | None = None) -> None:
         if hooks.finish is not None and outcome.result != "failed":
-            outcome = hooks.finish(outcome)
+            outcome = hooks.finish(outcome, message)
         summary.outcomes.append(outcome)
         for call in (hooks.done, on_outcome):
             if call is not None:
@@ -247,7 +300,7 @@ def batch_plan(
         else _run(todo, foods, workers or os.cpu_count() or 1)
     )
     for result in results:
-        record(_save(result, summary.monday))
+        record(_save(result, summary.monday), result[4])
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -331,7 +384,7 @@ def _connect_ray(address: str) -> Any:
 
 def _save(result: _Result, monday: dt.date) -> Outcome:
     """Save one person's plan (in the driver, one transaction) and say what happened."""
-    name, plan, request, error = result
+    name, plan, request, error, _ = result
     if error or plan is None or request is None:
         return Outcome(name, "failed", reason=error or "no plan")
     with Store.open() as store, store.transaction():

@@ -1,8 +1,9 @@
 """Batch e-mail: plan next week for many saved profiles and send each person with an address
 their week — the same message ``cramp-planner email`` sends — once.
 
-Planning is :func:`planner.batch.batch_plan` (a process pool or a Ray cluster); sending happens
-in the driver, as each person's plan is saved (or found already saved), paced by
+Planning is :func:`planner.batch.batch_plan` (a process pool or a Ray cluster); each worker
+also builds its person's message beside the plan, and the driver sends it as the plan is saved
+(a week found already saved has its message built in the driver), paced by
 ``max_per_minute``. The store records each person's e-mail for the week (``week_mail``):
 ``sending`` is committed before the SMTP conversation and ``sent`` as soon as the server
 accepted the message, so a re-run sends to nobody who got the week. A batch killed between the
@@ -19,9 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
+from typing import Any
 
 import pandas as pd
 import tenacity
@@ -29,7 +31,7 @@ import tenacity
 from foods.errors import UserError
 from foods.text import one_line
 from planner import services
-from planner.batch import BatchSummary, Hooks, Outcome, batch_plan
+from planner.batch import BatchSummary, Hooks, MailSpec, Outcome, batch_plan
 from planner.domain.weekly import week_start
 from planner.outputs.mailer import MailError, SmtpSettings, send_message
 from planner.store import MailRecord, Store
@@ -102,7 +104,19 @@ class _Mailer:
     foods: pd.DataFrame
     pacer: Pacer
 
-    def __call__(self, outcome: Outcome) -> Outcome:
+    def spec(
+        self, store: Store, name: str, profile: Mapping[str, Any], monday: dt.date
+    ) -> MailSpec | None:
+        """The e-mail the person's worker builds beside the plan: none without an address or
+        when the week was already sent."""
+        address = profile.get("email")
+        record = store.mail_record(name, monday)
+        if not address or (record is not None and record.state == "sent"):
+            return None
+        sender = self.pacer.settings.sender
+        return MailSpec(str(address), sender, message_id(name, monday, sender), monday)
+
+    def __call__(self, outcome: Outcome, built: EmailMessage | None = None) -> Outcome:
         with Store.open() as store:
             address = store.get_profile(outcome.name).get("email")
             if not address:
@@ -112,30 +126,34 @@ class _Mailer:
             if record is not None and record.state == "sent":
                 return replace(outcome, mail="already sent",
                                mail_reason=f"sent to {record.address} before")  # fmt: skip
-            plan_id, plan = self._saved_plan(store, outcome)
+            plan_id = self._plan_id(store, outcome)
             msg_id = message_id(outcome.name, self.monday, self.pacer.settings.sender)
-            try:
-                message = services.week_message(
-                    plan, self.foods, to=str(address), week_of=self.monday,
-                    profile_label=outcome.name, sender=self.pacer.settings.sender,
-                )  # fmt: skip
-            except UserError as exc:
-                return replace(outcome, mail="not sent", mail_reason=one_line(exc))
-            del message["Message-ID"]
-            message["Message-ID"] = msg_id
+            message = built if built is not None and built["To"] == address else None
+            if message is None:  # planned before (a resumed batch), or the worker could not
+                try:
+                    message = self._build(store.get_plan(plan_id).plan, str(address), outcome)
+                except UserError as exc:
+                    return replace(outcome, mail="not sent", mail_reason=one_line(exc))
+                del message["Message-ID"]
+                message["Message-ID"] = msg_id
             sending = MailRecord(outcome.name, self.monday, plan_id, str(address), msg_id,
                                  "sending", record.attempts if record else 0)  # fmt: skip
             store.record_mail(sending)
             resent = record is not None and record.state == "sending"
             return self._send(store, outcome, sending, message, resent)
 
-    def _saved_plan(self, store: Store, outcome: Outcome) -> tuple[int, dict]:
-        """The plan id and plan JSON saved for the person's week."""
-        plan_id = outcome.plan_id
-        if plan_id is None:
-            plan_id = next(p.id for p in store.list_plans(outcome.name)
-                           if p.week_start == self.monday)  # fmt: skip
-        return plan_id, store.get_plan(plan_id).plan
+    def _plan_id(self, store: Store, outcome: Outcome) -> int:
+        """The id of the plan saved for the person's week."""
+        if outcome.plan_id is not None:
+            return outcome.plan_id
+        return next(p.id for p in store.list_plans(outcome.name) if p.week_start == self.monday)
+
+    def _build(self, plan: Mapping[str, Any], address: str, outcome: Outcome) -> EmailMessage:
+        """The week's e-mail, built here in the driver."""
+        return services.week_message(
+            plan, self.foods, to=address, week_of=self.monday, profile_label=outcome.name,
+            sender=self.pacer.settings.sender,
+        )  # fmt: skip
 
     def _send(self, store: Store, outcome: Outcome, record: MailRecord,
               message: EmailMessage, resent: bool) -> Outcome:  # fmt: skip
@@ -166,6 +184,7 @@ def batch_email(
     pacer: Pacer | None = None,
     hooks: Hooks | None = None,
     failed: Sequence[Outcome] = (),
+    day_time_limit_s: float | None = None,
 ) -> BatchSummary:
     """Plan (or find saved) the week of ``week_of`` for ``names`` (default: every saved
     profile) and send each person with an address their week, once.
@@ -182,4 +201,6 @@ def batch_email(
         ray_address=ray_address,
         hooks=replace(hooks or Hooks(), finish=mailer),
         failed=failed,
+        mail_for=mailer.spec,
+        day_time_limit_s=day_time_limit_s,
     )

@@ -67,6 +67,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="plan on the Ray cluster at ADDRESS (host:port, or 'auto'); needs the optional "
         "extra: pip install 'cramp-planner[ray]'",
     )
+    parser.add_argument(
+        "--day-time-limit",
+        type=float_in(0.05, 600),
+        default=None,
+        metavar="SECONDS",
+        help="most seconds one day's search may take (default as 'plan'); a day that stops "
+        "early keeps its best menu so far, so a longer limit makes plans independent of load",
+    )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     add_output(parser)
 
@@ -84,7 +92,11 @@ def run_batch(args: argparse.Namespace) -> int:
         names, failed = profiles_from_dir(Path(args.from_dir))
     progress = Progress(sys.stderr)
     hooks = Hooks(start=progress.start, done=progress.done)
-    where: dict[str, Any] = {"workers": args.workers, "ray_address": args.ray}
+    where: dict[str, Any] = {
+        "workers": args.workers,
+        "ray_address": args.ray,
+        "day_time_limit_s": args.day_time_limit,
+    }
     week = args.week_of or dt.date.today()
     try:
         if args.email:
@@ -108,6 +120,16 @@ def run_batch(args: argparse.Namespace) -> int:
     return 1 if summary.count("failed") or summary.count_mail("not sent") else 0
 
 
+def _size(stream: TextIO) -> tuple[int, int]:
+    """The terminal's columns and rows (80 × 24 when it does not say, as a new
+    pseudo-terminal: tqdm would then draw nothing)."""
+    try:
+        columns, rows = os.get_terminal_size(stream.fileno())
+    except (OSError, ValueError):
+        columns, rows = 0, 0
+    return (columns if columns >= 40 else 80), (rows if rows >= 2 else 24)
+
+
 class Progress:
     """Progress on ``stream``: a live bar with the rate and the time left (tqdm) when it is a
     terminal, else one plain line per person; failures are always written out in full."""
@@ -122,8 +144,9 @@ class Progress:
         if self.stream.isatty():
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="person", file=self.stream, dynamic_ncols=True,
-                            desc="batch", smoothing=0.1)  # fmt: skip
+            columns, rows = _size(self.stream)
+            self.bar = tqdm(total=total, unit="person", file=self.stream, ncols=columns,
+                            nrows=rows, desc="batch", smoothing=0.1)  # fmt: skip
 
     def done(self, outcome: Any) -> None:
         """One person is done: move the bar, or print their line."""

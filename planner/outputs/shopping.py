@@ -52,6 +52,7 @@ import pandas as pd
 
 from foods.errors import UserError
 from foods.schema import labels, vocabulary
+from planner.domain.plan import Plan
 from planner.domain.planjson import MAX_ITEM_G, plan_problems
 from planner.outputs import textfmt
 from planner.outputs.templates import render
@@ -287,53 +288,32 @@ class _PlanUse:
     days: int
 
 
-def _item_grams(item: Any, d_index: int) -> tuple[str, float]:
-    """``(food_id, grams)`` of a plan item, or a :class:`ShoppingError` naming the day."""
-    food_id = item.get("food_id") if isinstance(item, Mapping) else None
-    grams = item.get("grams") if isinstance(item, Mapping) else None
-    if not isinstance(food_id, str) or not food_id:
-        raise ShoppingError(f"plan day {d_index}: an item has no food_id")
-    if (
-        isinstance(grams, bool)
-        or not isinstance(grams, int | float)
-        or not math.isfinite(grams)
-        or grams < 0
-    ):
-        raise ShoppingError(
-            f"plan day {d_index}: food {food_id!r} has grams {grams!r}; grams must be a number ≥ 0"
-        )
-    return food_id, float(grams)
-
-
-def _dish_names(meal: Mapping[str, Any]) -> dict[str, str]:
-    """``dish_id`` → name of the dishes of a meal (none in plans made before dishes)."""
-    dishes = meal.get("dishes")
-    if not isinstance(dishes, list):
-        return {}
-    return {
-        str(d["dish_id"]): str(d.get("name") or d["dish_id"])
-        for d in dishes
-        if isinstance(d, Mapping) and d.get("dish_id") is not None
-    }
-
-
-def _plan_use(plan: Mapping[str, Any]) -> _PlanUse:
-    """Add up every item of the plan: dish ingredients and side foods alike."""
-    days = plan.get("days")
-    if not isinstance(days, list):
+def as_plan(plan: Plan | Mapping[str, Any]) -> Plan:
+    """The typed plan of a plan or a plan JSON; a JSON not in the plan's shape is a
+    :class:`ShoppingError` naming the broken places."""
+    if isinstance(plan, Plan):
+        return plan
+    if not isinstance(plan, Mapping) or not isinstance(plan.get("days"), list):
         raise ShoppingError(
             "the plan has no 'days' list; give a plan JSON from 'cramp-planner plan'"
         )
-    use = _PlanUse({}, {}, {}, len(days))
-    for d_index, day in enumerate(days, start=1):
-        for meal in (day or {}).get("meals") or []:
-            dish_names = _dish_names(meal)
-            for item in meal.get("items") or []:
-                food_id, grams = _item_grams(item, d_index)
-                use.grams[food_id] = use.grams.get(food_id, 0.0) + grams
-                use.names.setdefault(food_id, str(item.get("name") or food_id))
-                dish = dish_names.get(str(item.get("dish_id")))
-                used_in = use.dishes.setdefault(food_id, [])
+    try:
+        return Plan.from_dict(plan)
+    except UserError as exc:
+        raise ShoppingError(str(exc)) from None
+
+
+def _plan_use(plan: Plan) -> _PlanUse:
+    """Add up every item of the plan: dish ingredients and side foods alike."""
+    use = _PlanUse({}, {}, {}, len(plan.days))
+    for day in plan.days:
+        for meal in day.meals:
+            dish_names = {d.dish_id: d.name or d.dish_id for d in meal.dishes}
+            for item in meal.items:
+                use.grams[item.food_id] = use.grams.get(item.food_id, 0.0) + item.grams
+                use.names.setdefault(item.food_id, item.name or item.food_id)
+                dish = dish_names.get(item.dish_id or "")
+                used_in = use.dishes.setdefault(item.food_id, [])
                 if dish is not None and dish not in used_in:
                     used_in.append(dish)
     return use
@@ -396,7 +376,7 @@ def _notes(
 
 
 def build_shopping_list(
-    plan: Mapping[str, Any],
+    plan: Plan | Mapping[str, Any],
     foods: pd.DataFrame | None = None,
     have: Mapping[str, float] | None = None,
     *,
@@ -406,10 +386,10 @@ def build_shopping_list(
 
     Parameters
     ----------
-    plan : mapping
-        The plan JSON (``Plan.to_dict()``): ``days[].meals[].items[]`` (``food_id``,
-        ``grams``; every dish ingredient and side food) and the meals' ``dishes`` (to name
-        the dishes a food is for; plans without dishes work too).
+    plan : Plan or mapping
+        The plan, or its JSON (``Plan.to_dict()``, read with :meth:`Plan.from_dict`): every
+        item (dish ingredient or side food) of every meal, and the meals' dishes (to name the
+        dishes a food is for; plans without dishes work too).
     foods : DataFrame, optional
         The food table the plan was made from (indexed by ``food_id``; columns ``name``,
         ``aisle``, ``purchase_unit``, ``purchase_g`` (g), ``count_unit``, ``count_g`` (g),
@@ -434,7 +414,7 @@ def build_shopping_list(
         from foods.catalog import load_catalog
 
         foods = load_catalog()
-    use = _plan_use(plan)
+    use = _plan_use(as_plan(plan))
     unknown = [f for f in use.grams if f not in foods.index]
     if unknown:
         raise ShoppingError(

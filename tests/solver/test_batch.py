@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +96,49 @@ def test_the_installed_script_plans_a_folder_of_profile_files(tmp_path: Path) ->
     assert "weight_kg" in fay["reason"] and "Traceback" not in done.stderr
     assert {"dee", "eli"} <= {p["name"] for p in services.list_profiles()}
     assert "dee: planned" in done.stderr and "eli: planned" in done.stderr  # progress lines
+
+
+def test_on_a_terminal_the_installed_script_draws_a_bar_with_rate_and_time_left(
+    tmp_path: Path,
+) -> None:
+    """stderr on a pseudo-terminal: tqdm's bar (count, rate, ETA); stdout stays the summary."""
+    import pty
+
+    folder = tmp_path / "people"
+    folder.mkdir()
+    for n in range(2):
+        profile = dataclasses.replace(demo_profile(), age=30 + n)
+        (folder / f"p{n}.json").write_text(json.dumps(profile.to_dict()))
+    controller, terminal = pty.openpty()
+    script = Path(sys.executable).with_name("cramp-planner")
+    chunks: list[bytes] = []
+
+    def read_screen() -> None:
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal closed with the process
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=read_screen, daemon=True)
+    reader.start()
+    with subprocess.Popen(
+        [str(script), "batch", "plan", "--week-of", "2026-12-07", "--from-dir", str(folder),
+         "--workers", "1"],
+        stdout=subprocess.PIPE, stderr=terminal, text=True, env=dict(os.environ, COLUMNS="120"),
+    ) as run:  # fmt: skip
+        os.close(terminal)
+        out, _ = run.communicate(timeout=300)
+    reader.join(timeout=10)
+    os.close(controller)
+    screen = b"".join(chunks)
+    text = screen.decode("utf-8", "replace")
+    assert run.returncode == 0, text
+    assert "2/2" in text and ("person/s" in text or "s/person" in text)  # the rate
+    assert "<" in text and "00:" in text  # elapsed<remaining
+    assert "planned=2" in text  # the counts beside the bar
+    assert "p0: planned" not in text  # no plain lines on a terminal
+    assert out.startswith("week of 2026-12-07: 2 planned")

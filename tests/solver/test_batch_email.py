@@ -26,7 +26,7 @@ import pytest
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 
 from planner import batch, services  # noqa: E402
-from planner.batch_email import Pacer, batch_email, message_id  # noqa: E402
+from planner.batch_email import Pacer, _Mailer, batch_email, message_id  # noqa: E402
 from planner.domain.profile import demo_profile  # noqa: E402
 from planner.outputs.mailer import SmtpSettings  # noqa: E402
 from planner.store import Store  # noqa: E402
@@ -97,9 +97,13 @@ def settings(port: int) -> SmtpSettings:
 
 
 def test_each_person_with_an_address_gets_their_week_once(
-    people: None, smtp: tuple[Inbox, Any]
+    people: None, smtp: tuple[Inbox, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     inbox, controller = smtp
+    built_here: list[str] = []
+    build = _Mailer._build
+    monkeypatch.setattr(_Mailer, "_build", lambda self, plan, address, outcome: (
+        built_here.append(outcome.name), build(self, plan, address, outcome))[1])  # fmt: skip
     waits: list[float] = []
     pacer = Pacer(settings(controller.port), per_minute=30, sleep=waits.append)
     first = batch_email(MONDAY, workers=2, pacer=pacer)
@@ -108,6 +112,7 @@ def test_each_person_with_an_address_gets_their_week_once(
     assert mail == {"ana": "sent", "bo": "sent", "cy": "no address"}
     assert first.count("planned") == 3 and first.to_dict()["sent"] == 2
     assert waits and all(0 < w <= 2.0 for w in waits)  # 30 a minute: 2 s apart at most
+    assert not built_here  # each message was built by the worker that planned the week
     ana = next(m for m in inbox.messages if m["To"] == "ana@example.com")
     assert ana["Message-ID"] == message_id("ana", MONDAY, SENDER)
     assert ana["Subject"] == "Cramp-prevention meal plan for ana, week of 2026-12-07"
@@ -234,3 +239,16 @@ def test_a_batch_killed_mid_way_resumes_with_nobody_twice(tmp_path: Path) -> Non
         assert weeks == {name: 1 for name in names}
         states = {name: store.mail_record(name, MONDAY).state for name in names}  # type: ignore[union-attr]
     assert set(states.values()) == {"sent"}
+
+
+def test_a_week_sent_by_the_email_command_is_not_sent_again_by_the_batch(
+    people: None, smtp: tuple[Inbox, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox, controller = smtp
+    for key, value in (("HOST", "127.0.0.1"), ("PORT", str(controller.port)),
+                       ("SECURITY", "none"), ("FROM", SENDER)):  # fmt: skip
+        monkeypatch.setenv(f"CRAMP_SMTP_{key}", value)
+    services.email_week("ana@example.com", week_of=MONDAY, profile_name="ana")
+    summary = batch_email(MONDAY, ["ana"], workers=1, pacer=Pacer(settings(controller.port)))
+    assert [(o.result, o.mail) for o in summary.outcomes] == [("skipped", "already sent")]
+    assert inbox.received() == {"ana@example.com": 1}

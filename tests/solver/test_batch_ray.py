@@ -49,7 +49,7 @@ def _batch(folder: Path, data: Path, *where: str) -> dict[str, Any]:
     env = dict(os.environ, CRAMP_DATA_DIR=str(data), **RAY_ENV)
     done = subprocess.run(
         [str(BIN / "cramp-planner"), "batch", "plan", "--week-of", "2026-12-07", "--from-dir",
-         str(folder), *where, "--format", "json"],
+         str(folder), *where, "--day-time-limit", "30", "--format", "json"],
         env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
