@@ -8,7 +8,10 @@ Usage:
   ``python benchmarks/same_plans.py --write``  record the fingerprints in
   ``benchmarks/same_plans.json`` (before a refactor);
   ``python benchmarks/same_plans.py``          plan again and compare; exit 1 on any difference,
-  naming the profiles whose plans changed.
+  naming the profiles whose plans changed;
+  ``python benchmarks/same_plans.py --batch``  the same, the profiles saved and planned by
+  ``batch plan`` in a pool of two processes (issue 15: the pool gives the plans ``plan``
+  gives).
 """
 
 from __future__ import annotations
@@ -56,11 +59,37 @@ def fingerprints() -> dict[str, dict[str, object]]:
     return out
 
 
+def batch_fingerprints() -> dict[str, dict[str, object]]:
+    """The same fingerprints, each week planned by :func:`planner.batch.batch_plan` in a pool
+    of two processes from profiles saved in a fresh store."""
+    import datetime as dt
+    import os
+    import tempfile
+
+    from planner import batch, services
+
+    batch.PLAN_OPTIONS = {"days": 7, "time_limit_s": 600, "day_time_limit_s": DAY_LIMIT_S}
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["CRAMP_DATA_DIR"] = folder
+        names = {f"p{n:02d}": name for n, name in enumerate(PROFILES)}
+        for key, name in names.items():
+            services.save_profile(key, PROFILES[name])
+        summary = batch.batch_plan(dt.date(2026, 12, 7), workers=2)
+        out: dict[str, dict[str, object]] = {}
+        for outcome in summary.outcomes:
+            assert outcome.plan_id is not None, outcome
+            plan = services.saved_plan(outcome.plan_id).plan
+            out[names[outcome.name]] = {"sha256": fingerprint(plan), "status": plan["status"]}
+    print(f"batch of {len(out)} in {summary.seconds:.1f} s")
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="record instead of compare")
+    parser.add_argument("--batch", action="store_true", help="plan through 'batch plan'")
     args = parser.parse_args()
-    now = fingerprints()
+    now = batch_fingerprints() if args.batch and not args.write else fingerprints()
     if args.write:
         RECORD.write_text(json.dumps(now, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         print(f"recorded {len(now)} plans in {RECORD}")
