@@ -167,13 +167,12 @@ def check_vocabulary(frame: pd.DataFrame) -> list[str]:
     problems: list[str] = []
     for column, kind in COLUMN_VOCABULARY.items():
         allowed = set(vocabulary(kind))
-        for idx, row in frame.iterrows():
-            value = row[column]
+        for idx, food_id, value in zip(frame.index, frame["food_id"], frame[column], strict=True):
             values = value if isinstance(value, tuple) else ((value,) if value else ())
             unknown = [v for v in values if v not in allowed]
             if unknown:
                 problems.append(
-                    f"{line_label(int(idx))} (food_id {row['food_id']!r}): {column} has unknown "
+                    f"{line_label(int(idx))} (food_id {food_id!r}): {column} has unknown "
                     f"{', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(allowed))}"
                 )
     return problems

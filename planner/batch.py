@@ -296,7 +296,7 @@ def batch_plan(
         record(Outcome(name, "skipped", reason="this week is already saved"))
     results = (
         _run_ray(todo, foods, ray_address)
-        if ray_address
+        if ray_address is not None
         else _run(todo, foods, workers or os.cpu_count() or 1)
     )
     for result in results:

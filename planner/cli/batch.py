@@ -63,6 +63,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     where.add_argument(
         "--ray",
+        type=_ray_address,
         metavar="ADDRESS",
         help="plan on the Ray cluster at ADDRESS (host:port, or 'auto'); needs the optional "
         "extra: pip install 'cramp-planner[ray]'",
@@ -77,6 +78,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     add_output(parser)
+
+
+def _ray_address(text: str) -> str:
+    """argparse type: a Ray cluster address, not blank."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; give host:port of the cluster, or 'auto'")
+    return text.strip()
 
 
 def run_batch(args: argparse.Namespace) -> int:

@@ -164,6 +164,31 @@ CASES: tuple[Case, ...] = (
         {"p.json": json.dumps(PROFILE)},
         says=("--days: 0 is outside 1–7",),
     ),
+    Case(
+        "a batch with a blank Ray address",
+        ("batch", "plan", "--week-of", "2026-12-07", "--ray", " "),
+        says=("--ray: is empty",),
+    ),
+    Case(
+        "a batch on a store with nobody saved",
+        ("batch", "plan", "--week-of", "2026-12-07"),
+        says=("no saved profiles to plan",),
+    ),
+    Case(
+        "a batch e-mail at nan a minute",
+        ("batch", "email", "--week-of", "2026-12-07", "--max-per-minute", "nan"),
+        says=("--max-per-minute: nan is outside",),
+    ),
+    Case(
+        "a batch e-mail without a mail server",
+        ("batch", "email", "--week-of", "2026-12-07"),
+        says=("CRAMP_SMTP_HOST is not set",),
+    ),
+    Case(
+        "a batch of a folder that is not there",
+        ("batch", "plan", "--week-of", "2026-12-07", "--from-dir", "nowhere"),
+        says=("--from-dir nowhere: not a folder",),
+    ),
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def imports(path: Path) -> set[str]:
-    """Every module ``path`` imports, anywhere in the file (top level or inside functions)."""
+@functools.cache
+def imports(path: Path) -> frozenset[str]:
+    """Every module ``path`` imports, anywhere in the file (top level or inside functions);
+    each file is parsed once for all the checks."""
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -19,7 +22,7 @@ def imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
             found |= {f"{node.module}.{alias.name}" for alias in node.names}
-    return found
+    return frozenset(found)
 
 
 def modules(*parts: str) -> list[Path]:
