@@ -32,13 +32,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_solver import machine  # noqa: E402
+from bench_solver import machine, write_section  # noqa: E402
 from profiles import random_profiles  # noqa: E402
 
 from planner import batch, services  # noqa: E402
 from planner.optimiser import week  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 MONDAY = dt.date(2026, 12, 7)
 
 
@@ -78,16 +77,6 @@ def ray_head() -> Iterator[str]:
         subprocess.run([ray, "stop", "--force"], env=env, capture_output=True)
 
 
-def write_section(body: str, marker: str = "batch") -> Path:
-    """Put ``body`` between the ``<!-- marker -->`` lines of docs/scaling.md."""
-    doc = ROOT / "docs" / "scaling.md"
-    text = doc.read_text(encoding="utf-8")
-    start, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
-    text = text.split(start)[0] + f"{start}\n{body.rstrip()}\n{end}" + text.split(end, 1)[1]
-    doc.write_text(text, encoding="utf-8")
-    return doc
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=200)
@@ -118,7 +107,7 @@ def main() -> None:
     lines += ["", f"Peak memory of a pool worker process: {worker_mb:.0f} MB."]
     print("\n".join(lines))
     if not args.no_write:
-        print(f"written to {write_section(chr(10).join(lines))}")
+        print(f"written to {write_section('batch', chr(10).join(lines), 'scaling.md')}")
 
 
 if __name__ == "__main__":

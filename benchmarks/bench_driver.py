@@ -30,8 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from aiosmtpd.controller import Controller  # noqa: E402
-from bench_batch import write_section  # noqa: E402
-from bench_solver import machine  # noqa: E402
+from bench_solver import machine, write_section  # noqa: E402
 
 from planner import batch, services  # noqa: E402
 from planner.domain.profile import demo_profile  # noqa: E402
@@ -116,7 +115,7 @@ def main() -> None:
     ]
     print("\n".join(lines))
     if not args.no_write:
-        print(f"written to {write_section(chr(10).join(lines), 'driver')}")
+        print(f"written to {write_section('driver', chr(10).join(lines), 'scaling.md')}")
 
 
 if __name__ == "__main__":

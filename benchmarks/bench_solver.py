@@ -155,9 +155,10 @@ def fmt(row: Row) -> str:
     )
 
 
-def write_section(marker: str, body: str) -> Path:
-    """Replace the part of ``docs/benchmarks.md`` between ``<!-- marker -->`` lines."""
-    doc = ROOT / "docs" / "benchmarks.md"
+def write_section(marker: str, body: str, page: str = "benchmarks.md") -> Path:
+    """Replace the part of ``docs/<page>`` between ``<!-- marker -->`` lines (appended when
+    the page has none)."""
+    doc = ROOT / "docs" / page
     text = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     start, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
     section = f"{start}\n{body.rstrip()}\n{end}"

@@ -250,15 +250,20 @@ def test_hand_made_version_0_database_is_migrated(data_dir: Path) -> None:
         assert opened.list_profiles()[0]["name"] == "anna"
 
 
-def test_version_1_database_is_migrated_with_its_data(data_dir: Path) -> None:
-    data_dir.mkdir()
-    conn = sqlite3.connect(data_dir / DB_FILENAME, isolation_level=None)
-    assert apply_migrations(conn, MIGRATIONS[:1]) == (0, 1)
+def _insert_anna(conn: sqlite3.Connection) -> None:
+    """A profile written the way an older version wrote it (plain SQL)."""
     conn.execute(
         "INSERT INTO profiles VALUES ('anna', ?, '2024-01-01T00:00:00+00:00', "
         "'2024-01-01T00:00:00+00:00')",
         (json.dumps(PROFILE, sort_keys=True),),
     )
+
+
+def test_version_1_database_is_migrated_with_its_data(data_dir: Path) -> None:
+    data_dir.mkdir()
+    conn = sqlite3.connect(data_dir / DB_FILENAME, isolation_level=None)
+    assert apply_migrations(conn, MIGRATIONS[:1]) == (0, 1)
+    _insert_anna(conn)
     conn.close()
     with Store.open(data_dir) as opened:
         assert opened.schema_version == SCHEMA_VERSION
@@ -466,11 +471,7 @@ def test_version_3_database_gains_the_mail_table_and_keeps_its_plans(data_dir: P
     data_dir.mkdir()
     conn = sqlite3.connect(data_dir / DB_FILENAME, isolation_level=None)
     assert apply_migrations(conn, MIGRATIONS[:3]) == (0, 3)
-    conn.execute(
-        "INSERT INTO profiles VALUES ('anna', ?, '2024-01-01T00:00:00+00:00', "
-        "'2024-01-01T00:00:00+00:00')",
-        (json.dumps(PROFILE, sort_keys=True),),
-    )
+    _insert_anna(conn)
     conn.close()
     with Store.open(data_dir) as opened:
         assert opened.schema_version == 4 and opened.get_profile("anna") == PROFILE
