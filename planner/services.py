@@ -41,7 +41,7 @@ from foods.catalog import build_food_table, load_catalog
 from foods.errors import FoodTableError, UserError
 from foods.fdc import FdcClient, FdcHit, food_to_custom_row
 from foods.text import one_line
-from planner.domain.plan import Plan
+from planner.domain.plan import Plan, as_plan
 from planner.domain.profile import Profile, profile_from_dict
 from planner.domain.request import PlanRequest
 from planner.domain.weekly import ROTATION_STRENGTH, rotation_penalties, week_start
@@ -442,7 +442,7 @@ def coming_monday(today: dt.date | None = None) -> dt.date:
 
 
 def week_message(
-    plan: Mapping[str, Any],
+    plan: Plan | Mapping[str, Any],
     foods: pd.DataFrame,
     *,
     to: str,
@@ -456,9 +456,10 @@ def week_message(
     ``sender`` defaults to ``CRAMP_SMTP_FROM`` (checked), else a placeholder address for a
     message that is only written to a file. A plan without days is refused.
     """
-    if plan.get("status") in ("infeasible", "error"):
+    plan = as_plan(plan)
+    if not plan.ok:
         raise UserError(
-            f"no plan to send ({plan.get('status')}): {plan.get('message') or 'no message'}; "
+            f"no plan to send ({plan.status.value}): {plan.message or 'no message'}; "
             "nothing was sent"
         )
     if sender is None:

@@ -11,6 +11,7 @@ planner's own arithmetic. Text from the plan is Markdown-escaped.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import altair as alt
@@ -19,7 +20,7 @@ import streamlit as st
 
 from foods.errors import UserError
 from planner.domain.explain import label, unit_of
-from planner.domain.plan import recompute_totals
+from planner.domain.plan import as_plan, day_from_dict, recompute_totals
 from planner.outputs.report import (
     COVERAGE_KEYS,
     Line,
@@ -105,7 +106,7 @@ def steps_markdown(steps: Iterable[str]) -> str:
 
 def drink_text(day: Mapping[str, Any]) -> str:
     """The day's water as one line: ``Drink about 930 ml: 310 ml with breakfast, …``."""
-    water = water_text(day, md_escape)
+    water = water_text(day_from_dict(day), md_escape)
     return f"Drink {water}." if water else ""
 
 
@@ -132,7 +133,7 @@ def food_group_frame(plan: Mapping[str, Any], day: int | None = None) -> pd.Data
                 "pattern_text": f"{r['target']:,.1f} {r['unit']}",
                 "percent": r["percent"],
             }
-            for r in pattern_rows({**plan, "days": days})
+            for r in pattern_rows(replace(as_plan(plan), days=tuple(map(day_from_dict, days))))
         ]
     )
 

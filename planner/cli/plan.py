@@ -79,13 +79,13 @@ def run(args: argparse.Namespace) -> int:
         save=args.save,
     )
     print_notes(outcome.notes)
-    plan = outcome.plan.to_dict()
+    plan = outcome.plan
     if args.format == "json":
-        emit(args, to_json(plan))
+        emit(args, to_json(plan.to_dict()))
     elif args.format == "markdown":
         emit(args, plan_markdown(plan))
     else:
         emit(args, plan_table(plan))
     if outcome.saved_id is not None:
         print(f"saved as plan #{outcome.saved_id} in {outcome.store_path}", file=sys.stderr)
-    return 0 if plan["status"] not in ("infeasible", "error") else 1
+    return 0 if plan.ok else 1

@@ -7,12 +7,12 @@ JSON); ``--format table`` prints a short summary a person can read at a glance.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from planner import services
 from planner.cli.options import add_output, emit
+from planner.domain.plan import PlanItem, Shortfall, as_plan
 from planner.outputs.textfmt import text_table, to_json
 from planner.services import PlanSummary, SavedPlan
 
@@ -78,32 +78,26 @@ def plan_summary(saved: SavedPlan) -> str:
     str
         Several lines, no trailing newline.
     """
-    plan = saved.plan
-    days: Sequence[Mapping[str, Any]] = plan.get("days") or []
-    n_meals = sum(len(day.get("meals") or []) for day in days)
-    n_items = sum(len(meal.get("items") or []) for day in days for meal in day.get("meals") or [])
-    costs = [day["cost_usd"] for day in days if isinstance(day.get("cost_usd"), int | float)]
+    plan = as_plan(saved.plan)
+    n_meals = sum(len(day.meals) for day in plan.days)
+    n_items = sum(len(meal.items) for day in plan.days for meal in day.meals)
     who = f"profile {saved.profile_name!r}" if saved.profile_name else "no saved profile"
     week = f", week of {saved.week_start.isoformat()}" if saved.week_start else ""
     lines = [
         f"plan {saved.id} ({who}{week}), saved {utc_minutes(saved.created_at)}",
         f"status: {saved.status}",
-        f"{len(days)} days x {n_meals} meals x {n_items} items"
-        + (f"; cost ${sum(costs):.2f}" if costs else ""),
+        f"{len(plan.days)} days x {n_meals} meals x {n_items} items"
+        + (f"; cost ${sum(d.cost_usd for d in plan.days):.2f}" if plan.days else ""),
     ]
-    for day in days:
-        cost = day.get("cost_usd")
-        price = f" (${cost:.2f})" if isinstance(cost, int | float) else ""
-        lines.append(f"day {day.get('day', '?')}{price}")
-        for meal in day.get("meals") or []:
-            items = "; ".join(_item_text(item) for item in meal.get("items") or []) or "-"
-            lines.append(f"  {meal.get('slot', '?'):<10} {items}")
-    shortfalls: Sequence[Mapping[str, Any]] = plan.get("shortfalls") or []
-    lines.append(f"shortfalls: {len(shortfalls)}")
-    lines += [f"  - {_shortfall_text(s)}" for s in shortfalls]
-    warnings: Sequence[Any] = plan.get("warnings") or []
-    lines.append(f"warnings: {len(warnings)}")
-    lines += [f"  - {w}" for w in warnings]
+    for day in plan.days:
+        lines.append(f"day {day.day} (${day.cost_usd:.2f})")
+        for meal in day.meals:
+            items = "; ".join(_item_text(item) for item in meal.items) or "-"
+            lines.append(f"  {meal.slot:<10} {items}")
+    lines.append(f"shortfalls: {len(plan.shortfalls)}")
+    lines += [f"  - {_shortfall_text(s)}" for s in plan.shortfalls]
+    lines.append(f"warnings: {len(plan.warnings)}")
+    lines += [f"  - {w}" for w in plan.warnings]
     return "\n".join(lines)
 
 
@@ -116,28 +110,15 @@ def utc_minutes(timestamp: str) -> str:
     return when.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _item_text(item: Mapping[str, Any]) -> str:
-    name = item.get("name") or item.get("food_id") or "?"
-    household = item.get("household")
-    grams = item.get("grams")
-    amount = f"{grams:.0f} g" if isinstance(grams, int | float) else ""
-    detail = ", ".join(part for part in (household, amount) if part)
-    return f"{name} ({detail})" if detail else str(name)
+def _item_text(item: PlanItem) -> str:
+    detail = ", ".join(part for part in (item.household, f"{item.grams:.0f} g") if part)
+    return f"{item.name or item.food_id} ({detail})"
 
 
-def _shortfall_text(shortfall: Mapping[str, Any]) -> str:
-    day = shortfall.get("day")
-    when = f"day {day}" if day is not None else "weekly"
-    achieved, target = shortfall.get("achieved"), shortfall.get("target")
-    numbers = (
-        f": {achieved:g} of {target:g}"
-        if isinstance(achieved, int | float) and isinstance(target, int | float)
-        else ""
-    )
-    reason = shortfall.get("reason")
-    return f"{shortfall.get('nutrient', '?')} ({when}){numbers}" + (
-        f" - {reason}" if reason else ""
-    )
+def _shortfall_text(shortfall: Shortfall) -> str:
+    when = f"day {shortfall.day}" if shortfall.day is not None else "weekly"
+    reason = f" - {shortfall.reason}" if shortfall.reason else ""
+    return f"{shortfall.nutrient} ({when}): {shortfall.achieved:g} of {shortfall.target:g}{reason}"
 
 
 def _summary_dict(summary: PlanSummary) -> dict[str, Any]:

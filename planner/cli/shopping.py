@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from foods.catalog import load_catalog
 from planner.cli.options import add_output, emit, print_notes
+from planner.domain.plan import Plan, as_plan
 from planner.outputs.shopping import (
     build_shopping_list,
     read_have,
@@ -48,17 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def foods_for(plan: Mapping[str, Any]) -> pd.DataFrame:
+def foods_for(plan: Plan) -> pd.DataFrame:
     """The food table for a plan: the catalogue, plus the local store's custom foods and prices
     when the plan uses a food the catalogue lacks and a store exists (never creates one)."""
     foods = load_catalog()
-    used = {
-        item.get("food_id")
-        for day in plan.get("days") or []
-        for meal in (day or {}).get("meals") or []
-        for item in meal.get("items") or []
-        if isinstance(item, Mapping)
-    }
+    used = {item.food_id for day in plan.days for meal in day.meals for item in meal.items}
     if used <= set(foods.index):
         return foods
     from planner import services
@@ -70,7 +63,7 @@ def foods_for(plan: Mapping[str, Any]) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Build the list and print (or write) it."""
-    plan = read_plan(args.plan)
+    plan = as_plan(read_plan(args.plan))
     have = read_have(args.have) if args.have is not None else None
     emit(args, WRITERS[args.format](build_shopping_list(plan, foods_for(plan), have)))
     return 0

@@ -85,7 +85,8 @@ class DayPlan:
 
     ``totals`` in the units of the nutrient keys; ``food_groups`` in cup-/oz-/tsp-eq (and
     g of oils); ``water_to_drink_ml`` what to drink besides the meals, spread over the day as
-    ``water_schedule`` (when → ml, none over 500 ml); ``hei`` the day's HEI-2020 total.
+    ``water_schedule`` (when → ml, none over 500 ml; None in plans made before it was
+    planned); ``hei`` the day's HEI-2020 total.
     """
 
     day: int
@@ -93,7 +94,7 @@ class DayPlan:
     totals: Mapping[str, float]
     food_groups: Mapping[str, float]
     cost_usd: float
-    water_to_drink_ml: float = 0.0
+    water_to_drink_ml: float | None = None
     water_schedule: tuple[tuple[str, float], ...] = ()
     hei: float | None = None
 
@@ -220,9 +221,9 @@ class Plan:
     def _from_checked(cls, data: Mapping[str, Any], status: str) -> Plan:
         return cls(
             status=PlanStatus(status),
-            days=tuple(_day_from(d, n) for n, d in enumerate(data.get("days") or (), start=1)),
+            days=tuple(day_from_dict(d, n) for n, d in enumerate(data.get("days") or (), start=1)),
             targets={k: dict(v) for k, v in (data.get("targets") or {}).items()},
-            shortfalls=tuple(_shortfall_from(s) for s in data.get("shortfalls") or ()),
+            shortfalls=tuple(shortfall_from_dict(s) for s in data.get("shortfalls") or ()),
             warnings=tuple(data.get("warnings") or ()),
             solver=_solver_from(data.get("solver") or {}),
             hei2020=dict(data.get("hei2020") or {}),
@@ -232,23 +233,36 @@ class Plan:
         )
 
 
-def _day_from(data: Mapping[str, Any], number: int) -> DayPlan:
+def as_plan(plan: Plan | Mapping[str, Any]) -> Plan:
+    """``plan`` itself, or the plan of a plan JSON (:meth:`Plan.from_dict`, which refuses
+    what is not a plan with a :class:`~foods.errors.UserError` naming the broken places)."""
+    return plan if isinstance(plan, Plan) else Plan.from_dict(plan)
+
+
+def day_from_dict(data: Mapping[str, Any], number: int = 1) -> DayPlan:
+    """One day of a plan JSON (``number`` when it does not say which day it is)."""
     return DayPlan(
         day=int(data.get("day") or number),
-        meals=tuple(
-            Meal(
-                slot=str(m.get("slot") or "meal"),
-                dishes=tuple(_dish_from(d) for d in m.get("dishes") or ()),
-                items=tuple(_item_from(i) for i in m.get("items") or ()),
-            )
-            for m in data.get("meals") or ()
-        ),
+        meals=tuple(meal_from_dict(m) for m in data.get("meals") or ()),
         totals=dict(data.get("totals") or {}),
         food_groups=dict(data.get("food_groups") or {}),
         cost_usd=float(data.get("cost_usd") or 0.0),
-        water_to_drink_ml=float(data.get("water_to_drink_ml") or 0.0),
+        water_to_drink_ml=_float_or_none(data.get("water_to_drink_ml")),
         water_schedule=tuple((w["when"], float(w["ml"])) for w in data.get("water_schedule") or ()),
         hei=data.get("hei2020"),
+    )
+
+
+def _float_or_none(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def meal_from_dict(data: Mapping[str, Any]) -> Meal:
+    """One meal of a plan JSON (the dashboard keeps its plan as JSON and draws meal by meal)."""
+    return Meal(
+        slot=str(data.get("slot") or "meal"),
+        dishes=tuple(_dish_from(d) for d in data.get("dishes") or ()),
+        items=tuple(_item_from(i) for i in data.get("items") or ()),
     )
 
 
@@ -274,12 +288,13 @@ def _item_from(data: Mapping[str, Any]) -> PlanItem:
         cost_usd=float(data.get("cost_usd") or 0.0),
         dish_id=data.get("dish_id"),
         replaces=data.get("replaces"),
-        portion=float(data.get("portion") or 1.0),
+        portion=float(data.get("portion") or data.get("servings") or 1.0),  # older: servings
         replaces_name=data.get("replaces_name"),
     )
 
 
-def _shortfall_from(data: Mapping[str, Any]) -> Shortfall:
+def shortfall_from_dict(data: Mapping[str, Any]) -> Shortfall:
+    """One shortfall of a plan JSON."""
     return Shortfall(
         nutrient=str(data["nutrient"]),
         day=data.get("day"),
@@ -322,7 +337,9 @@ def _day_dict(day: DayPlan) -> dict[str, Any]:
         "totals": {k: round(v, 3) for k, v in day.totals.items()},
         "food_groups": {k: round(v, 3) for k, v in day.food_groups.items()},
         "cost_usd": round(day.cost_usd, 2),
-        "water_to_drink_ml": round(day.water_to_drink_ml),
+        "water_to_drink_ml": None
+        if day.water_to_drink_ml is None
+        else round(day.water_to_drink_ml),
         "water_schedule": [{"when": w, "ml": round(ml)} for w, ml in day.water_schedule],
         "hei2020": None if day.hei is None else round(day.hei, 1),
     }

@@ -233,7 +233,7 @@ def nutrient_shortfalls(ctx: Context, days: list[DayPlan]) -> list[Shortfall]:
             if achieved < lo * (1 - SHORTFALL_TOLERANCE):
                 out.append(_explained(ctx, key, day.day, achieved, lo, days))
         water_min = ctx.bounds["water_g"][0]
-        drunk = day.totals.get("water_g", 0.0) + day.water_to_drink_ml
+        drunk = day.totals.get("water_g", 0.0) + (day.water_to_drink_ml or 0.0)
         if water_min and drunk < water_min * (1 - SHORTFALL_TOLERANCE):
             out.append(
                 Shortfall(
@@ -395,7 +395,9 @@ def plan_warnings(
             f"Only {planned} are planned: the targets are scaled to {ctx.share:.0%} of a day's "
             "needs; the rest must come from your other meals."
         )
-    heavy = [d.day for d in days if d.water_to_drink_ml > MAX_DRINK_ML * len(DRINK_OCCASIONS)]
+    heavy = [
+        d.day for d in days if (d.water_to_drink_ml or 0.0) > MAX_DRINK_ML * len(DRINK_OCCASIONS)
+    ]
     if heavy:
         out.append("On some days the water to drink is more than 3.5 litres; spread it evenly.")
     out += [_absent_note(ctx, g) for g in ctx.absent]

@@ -45,6 +45,7 @@ import icalendar
 from foods.errors import UserError
 from foods.text import one_line
 from planner.domain import address
+from planner.domain.plan import DayPlan, Plan, Shortfall, as_plan
 from planner.outputs.report import (
     DishView,
     MealView,
@@ -381,40 +382,34 @@ def _day_date(week_of: dt.date, day: Any) -> dt.date | None:
     return None
 
 
-def plan_csv(plan: Mapping[str, Any], week_of: dt.date | None = None) -> str:
+def plan_csv(plan: Plan | Mapping[str, Any], week_of: dt.date | None = None) -> str:
     """One CSV row per food per meal: day, date, slot, dish_id and dish (the dish the food is
     an ingredient of; empty for a side food), food_id, name, servings (the item's
     ``servings``, or in plans of dishes its ``portion``), grams (g), household measure.
     ``date`` (ISO) is empty without ``week_of`` (the date of day 1). Cells are made inert
     (:func:`planner.outputs.textfmt.csv_text`)."""
     rows = []
-    for day in _mappings(plan.get("days")):
-        when = _day_date(week_of, day.get("day")) if week_of else None
-        for meal in _mappings(day.get("meals")):
-            dishes = {str(d.get("dish_id")): d.get("name") for d in _mappings(meal.get("dishes"))}
-            for item in _mappings(meal.get("items")):
-                dish_id = item.get("dish_id")
-                servings = item.get("servings", item.get("portion"))
+    for day in as_plan(plan).days:
+        when = _day_date(week_of, day.day) if week_of else None
+        for meal in day.meals:
+            dishes = {d.dish_id: d.name for d in meal.dishes}
+            for item in meal.items:
+                dish_id = item.dish_id or ""
                 rows.append(
                     [
-                        day.get("day"),
+                        day.day,
                         when.isoformat() if when else "",
-                        meal.get("slot"),
-                        "" if dish_id is None else dish_id,
-                        "" if dish_id is None else dishes.get(str(dish_id)) or "",
-                        item.get("food_id"),
-                        item.get("name"),
-                        _plain_number(servings),
-                        _plain_number(item.get("grams")),
-                        item.get("household"),
+                        meal.slot,
+                        dish_id,
+                        dishes.get(dish_id, "") if dish_id else "",
+                        item.food_id,
+                        item.name,
+                        _plain_number(item.portion),
+                        _plain_number(item.grams),
+                        item.household,
                     ]
                 )
     return csv_text(PLAN_CSV_COLUMNS, rows)
-
-
-def _mappings(value: Any) -> list[Mapping[str, Any]]:
-    """The objects of a JSON list (anything else: none)."""
-    return [v for v in value if isinstance(v, Mapping)] if isinstance(value, list) else []
 
 
 def _plain_number(value: Any) -> Any:
@@ -448,7 +443,7 @@ def _ics_details(view: MealView) -> str:
 
 
 def plan_ics(
-    plan: Mapping[str, Any],
+    plan: Plan | Mapping[str, Any],
     week_of: dt.date,
     *,
     scope: str = "",
@@ -471,12 +466,13 @@ def plan_ics(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", f"Meals, week of {week_of.isoformat()}")
-    names = food_names(plan)
-    for day in _mappings(plan.get("days")):
-        when = _day_date(week_of, day.get("day"))
+    typed = as_plan(plan)
+    names = food_names(typed)
+    for day in typed.days:
+        when = _day_date(week_of, day.day)
         if when is None:
             continue
-        for meal in _mappings(day.get("meals")):
+        for meal in day.meals:
             view = meal_view(meal, names)
             start_time, minutes = SLOT_TIMES.get(view.slot, (dt.time(12, 0), 30))
             key = f"{scope}|{when.isoformat()}|{view.slot}".encode()
@@ -507,10 +503,10 @@ def subject(week_of: dt.date, profile_label: str | None = None) -> str:
     return f"Cramp-prevention meal plan{f' for {who}' if who else ''}, week of {week_of:%Y-%m-%d}"
 
 
-def _day_heading(week_of: dt.date, day: Mapping[str, Any]) -> str:
-    when = _day_date(week_of, day.get("day"))
-    name = f"{when:%A} {when.day} {when:%B}" if when else f"Day {day.get('day')}"
-    return f"{name} (day {day.get('day')})"
+def _day_heading(week_of: dt.date, day: DayPlan) -> str:
+    when = _day_date(week_of, day.day)
+    name = f"{when:%A} {when.day} {when:%B}" if when else f"Day {day.day}"
+    return f"{name} (day {day.day})"
 
 
 def _shopping_lines(shopping: ShoppingList) -> list[str]:
@@ -535,7 +531,7 @@ def _without_footer(markdown: str) -> str:
 
 
 def text_body(
-    plan: Mapping[str, Any],
+    plan: Plan | Mapping[str, Any],
     shopping: ShoppingList,
     week_of: dt.date,
     profile_label: str | None = None,
@@ -545,7 +541,8 @@ def text_body(
     HEI-2020, food groups, coverage, shortfalls, safety notes) and the shopping list (each
     food with the dishes it is for)."""
     who = _clean_label(profile_label)
-    days = plan.get("days") or []
+    plan = as_plan(plan)
+    days = plan.days
     first, last = week_of, week_of + dt.timedelta(days=max(len(days), 1) - 1)
     lines = [
         f"Your meals for {first:%A %d %B} to {last:%A %d %B %Y}"
@@ -609,21 +606,18 @@ def _meal_view(view: MealView) -> dict[str, Any]:
     }
 
 
-def _day_view(day: Mapping[str, Any], week_of: dt.date, names: Mapping[str, str]) -> dict:
+def _day_view(day: DayPlan, week_of: dt.date, names: Mapping[str, str]) -> dict:
     """A day: heading with the date and cost, its meals, water to drink and HEI-2020."""
-    cost = day.get("cost_usd")
-    price = f" — about ${cost:,.2f}" if isinstance(cost, int | float) else ""
-    hei = day.get("hei2020")
-    finite = isinstance(hei, int | float) and not isinstance(hei, bool) and math.isfinite(hei)
+    finite = day.hei is not None and math.isfinite(day.hei)
     return {
-        "heading": _day_heading(week_of, day) + price,
-        "meals": [_meal_view(meal_view(m, names)) for m in _mappings(day.get("meals"))],
+        "heading": _day_heading(week_of, day) + f" — about ${day.cost_usd:,.2f}",
+        "meals": [_meal_view(meal_view(m, names)) for m in day.meals],
         "water": water_text(day),
-        "hei": hei if finite else None,
+        "hei": day.hei if finite else None,
     }
 
 
-def _pattern_view(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _pattern_view(plan: Plan) -> list[dict[str, Any]]:
     return [
         {
             "label": r["label"],
@@ -637,7 +631,7 @@ def _pattern_view(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _hei_view(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _hei_view(plan: Plan) -> list[dict[str, Any]]:
     return [
         {
             "label": r["label"],
@@ -649,7 +643,7 @@ def _hei_view(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _coverage_view(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _coverage_view(plan: Plan) -> list[dict[str, Any]]:
     rows = []
     for row in coverage_rows(plan):
         lo, hi, avg, unit = row["min"], row["max"], row["average"], str(row["unit"])
@@ -670,22 +664,18 @@ def _coverage_view(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _shortfall_view(shortfall: Mapping[str, Any]) -> dict[str, Any]:
-    day = shortfall.get("day")
-    achieved, target = shortfall.get("achieved"), shortfall.get("target")
-    numbers = ""
-    if isinstance(achieved, int | float) and isinstance(target, int | float):
-        numbers = f": {amount(achieved)} of {amount(target)} {shortfall.get('unit', '')}."
+def _shortfall_view(shortfall: Shortfall) -> dict[str, Any]:
     sources = []
-    for source in _mappings(shortfall.get("best_sources")):
+    for source in shortfall.best_sources:
         name = str(source.get("name") or source.get("food_id") or "?")
         blocked = source.get("blocked_by")
         sources.append(f"{name} (not used: {blocked})" if blocked else name)
     return {
         "name": shortfall_name(shortfall),
-        "when": "weekly average" if day is None else f"day {day}",
-        "numbers": numbers,
-        "reason": str(shortfall.get("reason") or ""),
+        "when": "weekly average" if shortfall.day is None else f"day {shortfall.day}",
+        "numbers": f": {amount(shortfall.achieved)} of {amount(shortfall.target)} "
+        f"{shortfall.unit}.",
+        "reason": shortfall.reason,
         "sources": sources,
     }
 
@@ -699,7 +689,7 @@ def _shopping_view(shopping: ShoppingList) -> dict[str, Any]:
 
 
 def html_body(
-    plan: Mapping[str, Any],
+    plan: Plan | Mapping[str, Any],
     shopping: ShoppingList,
     week_of: dt.date,
     profile_label: str | None = None,
@@ -708,19 +698,18 @@ def html_body(
     (dishes with ingredients and steps, side foods, water to drink, HEI-2020 of the day), the
     week's HEI-2020, food groups against the pattern, coverage, shortfalls with reasons, safety
     notes and the shopping list."""
+    plan = as_plan(plan)
     nutrients, groups = split_shortfalls(plan)
     headings = ("Targets not met", "Food groups below the pattern")
-    raw_warnings = plan.get("warnings")
-    warnings = [str(w) for w in raw_warnings] if isinstance(raw_warnings, list) else []
     names = food_names(plan)
     return render(
         "week.html.j2",
         title=f"Your cramp-prevention week of {week_of:%Y-%m-%d}",
         css=_HTML_CSS,
         who=_clean_label(profile_label),
-        status=f"{plan.get('status', '')} — {plan.get('message', '')}".strip(" —"),
+        status=f"{plan.status.value} — {plan.message}".strip(" —"),
         hei_total=hei_total(plan),
-        days=[_day_view(day, week_of, names) for day in _mappings(plan.get("days"))],
+        days=[_day_view(day, week_of, names) for day in plan.days],
         pattern=_pattern_view(plan),
         hei_rows=_hei_view(plan),
         coverage=_coverage_view(plan),
@@ -730,7 +719,7 @@ def html_body(
             for h, group in zip(headings, (nutrients, groups), strict=True)
             if group
         ],
-        warnings=warnings,
+        warnings=list(plan.warnings),
         shopping=_shopping_view(shopping),
         disclaimer=DISCLAIMER,
     )
@@ -742,7 +731,7 @@ def html_body(
 
 
 def build_message(
-    plan: Mapping[str, Any],
+    plan: Plan | Mapping[str, Any],
     shopping: ShoppingList,
     *,
     to: str,
@@ -754,8 +743,8 @@ def build_message(
 
     Parameters
     ----------
-    plan : mapping
-        The plan JSON (``Plan.to_dict()``).
+    plan : Plan or mapping
+        The plan, or its JSON (``Plan.to_dict()``).
     shopping : ShoppingList
         Its shopping list (:func:`planner.outputs.shopping.build_shopping_list`).
     to, sender : str
@@ -778,6 +767,7 @@ def build_message(
     """
     to = validate_address(to, "recipient address")
     sender = validate_address(sender, "sender address")
+    plan = as_plan(plan)
     msg = EmailMessage()
     msg["Subject"] = subject(week_of, profile_label)
     msg["From"] = Address(display_name="Cramp planner", addr_spec=sender)

@@ -27,6 +27,7 @@ from foods.text import one_line
 from planner.domain.explain import label
 from planner.domain.food_pattern import GROUP_LABELS as _GROUP_LABELS
 from planner.domain.food_pattern import PATTERN_GROUPS, UNITS
+from planner.domain.plan import DayPlan, Meal, Plan, PlanItem, Shortfall, as_plan
 from planner.outputs.textfmt import amount
 from planner.outputs.textfmt import md_escape as _md_escape
 
@@ -147,78 +148,59 @@ def _number(value: Any) -> float | None:
     return float(value) if math.isfinite(value) else None
 
 
-def _seq(value: Any) -> list[Any]:
-    return list(value) if isinstance(value, list | tuple) else []
-
-
-def _mappings(value: Any) -> list[Mapping[str, Any]]:
-    return [v for v in _seq(value) if isinstance(v, Mapping)]
-
-
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def food_names(plan: Mapping[str, Any]) -> dict[str, str]:
+def food_names(plan: Plan | Mapping[str, Any]) -> dict[str, str]:
     """``food_id`` → name of every food the plan uses (to name what a substitute replaces)."""
     names: dict[str, str] = {}
-    for day in _mappings(plan.get("days")):
-        for meal in _mappings(day.get("meals")):
-            for item in _mappings(meal.get("items")):
-                if item.get("food_id") is not None and item.get("name"):
-                    names.setdefault(str(item["food_id"]), str(item["name"]))
+    for day in as_plan(plan).days:
+        for meal in day.meals:
+            for item in meal.items:
+                if item.name:
+                    names.setdefault(item.food_id, item.name)
     return names
 
 
-def _line(item: Mapping[str, Any], names: Mapping[str, str]) -> Line:
-    replaces = item.get("replaces")
+def _line(item: PlanItem, names: Mapping[str, str]) -> Line:
     instead = None
-    if replaces not in (None, ""):
-        named = item.get("replaces_name")
-        instead = str(named) if named else names.get(str(replaces), str(replaces))
-    return Line(
-        name=_text(item.get("name") or item.get("food_id")),
-        household=_text(item.get("household")),
-        grams=_number(item.get("grams")),
-        instead_of=instead,
-    )
+    if item.replaces:
+        instead = item.replaces_name or names.get(item.replaces, item.replaces)
+    return Line(item.name or item.food_id, item.household, _number(item.grams), instead)
 
 
-def meal_view(meal: Mapping[str, Any], names: Mapping[str, str] | None = None) -> MealView:
+def meal_view(meal: Meal, names: Mapping[str, str] | None = None) -> MealView:
     """Group a meal's items under their dishes; items of no listed dish are side foods.
 
     ``names`` (:func:`food_names`) names the food a substitute replaces; without it the id is
-    shown. Malformed parts (a dish or an item that is not an object) are skipped.
+    shown.
 
-    >>> view = meal_view({"slot": "lunch", "dishes": [{"dish_id": "soup", "name": "Soup",
-    ...     "role": "main", "portion": 1.5, "minutes": 35, "steps": ["Simmer."]}],
-    ...     "items": [{"name": "Lentils", "grams": 90, "household": "1/2 cup",
-    ...                "dish_id": "soup"}, {"name": "Banana", "grams": 118,
-    ...                "household": "1 medium", "dish_id": None}]})
+    >>> plan = Plan.from_dict({"days": [{"meals": [{"slot": "lunch", "dishes": [
+    ...     {"dish_id": "soup", "name": "Soup", "role": "main", "portion": 1.5,
+    ...      "minutes": 35, "steps": ["Simmer."]}], "items": [
+    ...     {"food_id": "lentils", "name": "Lentils", "grams": 90, "household": "1/2 cup",
+    ...      "dish_id": "soup"},
+    ...     {"food_id": "banana", "name": "Banana", "grams": 118, "household": "1 medium"}]}]}]})
+    >>> view = meal_view(plan.days[0].meals[0])
     >>> view.title(), [i.name for i in view.main.ingredients], [s.name for s in view.sides]
     ('Soup', ['Lentils'], ['Banana'])
     """
     names = names or {}
-    raw = _mappings(meal.get("dishes"))
-    by_dish: dict[str, list[Line]] = {_text(d.get("dish_id")): [] for d in raw}
+    by_dish: dict[str, list[Line]] = {d.dish_id: [] for d in meal.dishes}
     sides: list[Line] = []
-    for item in _mappings(meal.get("items")):
-        dish_id = item.get("dish_id")
-        target = by_dish.get(_text(dish_id)) if dish_id is not None else None
+    for item in meal.items:
+        target = by_dish.get(item.dish_id) if item.dish_id is not None else None
         (sides if target is None else target).append(_line(item, names))
     dishes = [
         DishView(
-            name=_text(d.get("name") or d.get("dish_id")),
-            role=_text(d.get("role") or "main"),
-            portion=_number(d.get("portion")),
-            minutes=_number(d.get("minutes")),
-            steps=tuple(_text(s) for s in _seq(d.get("steps"))),
-            ingredients=tuple(by_dish[_text(d.get("dish_id"))]),
+            name=d.name or d.dish_id,
+            role=d.role or "main",
+            portion=d.portion,
+            minutes=float(d.minutes),
+            steps=tuple(d.steps),
+            ingredients=tuple(by_dish[d.dish_id]),
         )
-        for d in raw
+        for d in meal.dishes
     ]
     dishes.sort(key=lambda d: d.role != "main")
-    return MealView(slot=_text(meal.get("slot")), dishes=tuple(dishes), sides=tuple(sides))
+    return MealView(slot=meal.slot, dishes=tuple(dishes), sides=tuple(sides))
 
 
 # --------------------------------------------------------------------------------------------
@@ -291,37 +273,33 @@ def line_text(line: Line, esc: Escape = one_line) -> str:
     return text
 
 
-def water_text(day: Mapping[str, Any], esc: Escape = one_line) -> str:
+def water_text(day: DayPlan, esc: Escape = one_line) -> str:
     """The water to drink besides the meals and when; empty for a plan without it.
 
-    >>> water_text({"water_to_drink_ml": 1210, "water_schedule": [
-    ...     {"when": "with breakfast", "ml": 300}, {"when": "with lunch", "ml": 300}]})
+    >>> water_text(DayPlan(1, (), {}, {}, 0.0, 1210.0, (("with breakfast", 300.0),
+    ...                                                  ("with lunch", 300.0))))
     'about 1.2 l: 300 ml with breakfast, 300 ml with lunch'
-    >>> water_text({"water_to_drink_ml": 0, "water_schedule": []})
+    >>> water_text(DayPlan(1, (), {}, {}, 0.0, 0.0))
     'none beyond the meals and their drinks'
     """
-    total = _number(day.get("water_to_drink_ml"))
+    total = _number(day.water_to_drink_ml)
     if total is None:
         return ""
     if total <= 0:
         return "none beyond the meals and their drinks"
     amount = f"about {total / 1000:.1f} l" if total >= 1000 else f"about {round(total, -1):.0f} ml"
-    schedule = [
-        f"{ml:.0f} ml {esc(_text(entry.get('when')))}".rstrip()
-        for entry in _mappings(day.get("water_schedule"))
-        if (ml := _number(entry.get("ml"))) is not None
-    ]
+    schedule = [f"{ml:.0f} ml {esc(when)}".rstrip() for when, ml in day.water_schedule]
     return f"{amount}: {', '.join(schedule)}" if schedule else amount
 
 
-def water_note(plan: Mapping[str, Any]) -> str:
+def water_note(plan: Plan | Mapping[str, Any]) -> str:
     """:data:`WATER_NOTE` when a day of the plan has water to drink, else empty."""
-    days = _mappings(plan.get("days"))
-    return WATER_NOTE if any((_number(d.get("water_to_drink_ml")) or 0) > 0 for d in days) else ""
+    days = as_plan(plan).days
+    return WATER_NOTE if any((d.water_to_drink_ml or 0) > 0 for d in days) else ""
 
 
-def _hei_day(day: Mapping[str, Any]) -> str:
-    score = _number(day.get("hei2020"))
+def _hei_day(day: DayPlan) -> str:
+    score = _number(day.hei)
     return "" if score is None else f"{score:.0f} of 100"
 
 
@@ -330,19 +308,18 @@ def _hei_day(day: Mapping[str, Any]) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def coverage_rows(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+def coverage_rows(plan: Plan | Mapping[str, Any]) -> list[dict[str, Any]]:
     """Per nutrient: target min/max, the week's daily average and the % of the minimum.
 
     A nutrient missing from the targets or from a day's totals is left out.
     """
-    days = _mappings(plan.get("days"))
-    raw = plan.get("targets")
-    targets: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
+    typed = as_plan(plan)
+    days = typed.days
     rows = []
     for key in COVERAGE_KEYS:
-        target = targets.get(key)
-        values = [_number((d.get("totals") or {}).get(key)) for d in days]
-        if not isinstance(target, Mapping) or not days or None in values:
+        target = typed.targets.get(key)
+        values = [_number(d.totals.get(key)) for d in days]
+        if target is None or not days or None in values:
             continue
         avg = sum(v for v in values if v is not None) / len(days)
         lo, hi = _number(target.get("min")), _number(target.get("max"))
@@ -350,7 +327,7 @@ def coverage_rows(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
             {
                 "nutrient": label(key),
                 "key": key,
-                "unit": _text(target.get("unit")),
+                "unit": str(target.get("unit") or ""),
                 "min": lo,
                 "max": hi,
                 "average": avg,
@@ -360,26 +337,26 @@ def coverage_rows(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _group_amount(day: Mapping[str, Any], group: str) -> float:
-    groups = day.get("food_groups")
-    if not isinstance(groups, Mapping):
-        return 0.0
+def _group_amount(day: DayPlan, group: str) -> float:
+    groups = day.food_groups
     return sum((_number(groups.get(c)) or 0.0) * w for c, w in PATTERN_GROUPS[group].items())
 
 
-def pattern_rows(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+def pattern_rows(plan: Plan | Mapping[str, Any]) -> list[dict[str, Any]]:
     """Per pattern group (:data:`PATTERN_ROWS`): the daily average planned and the pattern's
     daily amount × ``share_of_day`` (the share of the day's food the planned meals hold), in
     cup- or oz-equivalents; empty for a plan without food groups or pattern."""
-    pattern = plan.get("food_pattern")
-    days = [d for d in _mappings(plan.get("days")) if isinstance(d.get("food_groups"), Mapping)]
-    if not (isinstance(pattern, Mapping) and isinstance(pattern.get("daily"), Mapping) and days):
+    typed = as_plan(plan)
+    pattern = typed.food_pattern
+    daily = pattern.get("daily")
+    days = [d for d in typed.days if d.food_groups]
+    if not (isinstance(daily, Mapping) and days):
         return []
     share = _number(pattern.get("share_of_day"))
     share = 1.0 if share is None else share
     rows = []
     for group, name in PATTERN_ROWS:
-        amount = _number(pattern["daily"].get(group))
+        amount = _number(daily.get(group))
         if amount is None:
             continue
         planned = sum(_group_amount(d, group) for d in days) / len(days)
@@ -397,58 +374,54 @@ def pattern_rows(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def hei_rows(plan: Mapping[str, Any]) -> list[dict[str, Any]]:
+def hei_rows(plan: Plan | Mapping[str, Any]) -> list[dict[str, Any]]:
     """The HEI-2020 components of the week: label, points, max, amount and its unit."""
-    hei = plan.get("hei2020")
-    components = hei.get("components") if isinstance(hei, Mapping) else None
+    components = as_plan(plan).hei2020.get("components")
     if not isinstance(components, Mapping):
         return []
     return [
         {
             "key": key,
-            "label": _text(c.get("label") or key),
+            "label": str(c.get("label") or key),
             "points": _number(c.get("points")),
             "max": _number(c.get("max")),
             "amount": _number(c.get("amount")),
-            "unit": _text(c.get("unit")),
+            "unit": str(c.get("unit") or ""),
         }
         for key, c in components.items()
         if isinstance(c, Mapping)
     ]
 
 
-def hei_total(plan: Mapping[str, Any]) -> float | None:
+def hei_total(plan: Plan | Mapping[str, Any]) -> float | None:
     """The week's HEI-2020 total (0–100), or None for a plan without it."""
-    hei = plan.get("hei2020")
-    return _number(hei.get("total")) if isinstance(hei, Mapping) else None
+    return _number(as_plan(plan).hei2020.get("total"))
 
 
-def split_shortfalls(
-    plan: Mapping[str, Any],
-) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+def split_shortfalls(plan: Plan | Mapping[str, Any]) -> tuple[list[Shortfall], list[Shortfall]]:
     """(nutrient shortfalls, food-group shortfalls); a shortfall without ``kind`` is a
     nutrient's (plans saved before food groups were planned)."""
-    shortfalls = _mappings(plan.get("shortfalls"))
-    groups = [s for s in shortfalls if s.get("kind") == "food_group"]
-    return [s for s in shortfalls if s.get("kind") != "food_group"], groups
+    shortfalls = as_plan(plan).shortfalls
+    groups = [s for s in shortfalls if s.kind == "food_group"]
+    return [s for s in shortfalls if s.kind != "food_group"], groups
 
 
-def shortfall_name(s: Mapping[str, Any]) -> str:
+def shortfall_name(s: Shortfall) -> str:
     """What a shortfall is short of, in words (``vitamin D``, ``Whole grains``); unescaped."""
-    key = _text(s.get("nutrient") or "?")
-    return GROUP_LABELS.get(key, key) if s.get("kind") == "food_group" else label(key)
+    key = s.nutrient or "?"
+    return GROUP_LABELS.get(key, key) if s.kind == "food_group" else label(key)
 
 
-def _when(s: Mapping[str, Any], week: str = "weekly average") -> str:
-    return week if s.get("day") is None else f"day {_text(s.get('day'))}"
+def _when(s: Shortfall, week: str = "weekly average") -> str:
+    return week if s.day is None else f"day {s.day}"
 
 
-def _sources_text(s: Mapping[str, Any], esc: Escape) -> str:
+def _sources_text(s: Shortfall, esc: Escape) -> str:
     names = []
-    for source in _mappings(s.get("best_sources"))[:5]:
-        name = esc(_text(source.get("name") or source.get("food_id") or "?"))
+    for source in s.best_sources[:5]:
+        name = esc(str(source.get("name") or source.get("food_id") or "?"))
         blocked = source.get("blocked_by")
-        names.append(f"{name} (not used: {esc(_text(blocked))})" if blocked else name)
+        names.append(f"{name} (not used: {esc(str(blocked))})" if blocked else name)
     return f" Best sources: {'; '.join(names)}." if names else ""
 
 
@@ -491,11 +464,9 @@ def _md_meal(view: MealView, esc: Escape) -> list[str]:
     return lines
 
 
-def _md_day(day: Mapping[str, Any], names: Mapping[str, str], esc: Escape) -> list[str]:
-    cost = _number(day.get("cost_usd"))
-    price = f"  (about ${cost:,.2f})" if cost is not None else ""
-    lines = [f"## Day {esc(_text(day.get('day')))}{price}", ""]
-    for meal in _mappings(day.get("meals")):
+def _md_day(day: DayPlan, names: Mapping[str, str], esc: Escape) -> list[str]:
+    lines = [f"## Day {day.day}  (about ${day.cost_usd:,.2f})", ""]
+    for meal in day.meals:
         lines += _md_meal(meal_view(meal, names), esc)
     water, hei = water_text(day, esc), _hei_day(day)
     if water:
@@ -505,11 +476,11 @@ def _md_day(day: Mapping[str, Any], names: Mapping[str, str], esc: Escape) -> li
     return lines
 
 
-def _md_pattern(plan: Mapping[str, Any]) -> list[str]:
+def _md_pattern(plan: Plan) -> list[str]:
     rows = pattern_rows(plan)
     if not rows:
         return []
-    pattern = plan["food_pattern"]
+    pattern = plan.food_pattern
     level, share = _number(pattern.get("level_kcal")), _number(pattern.get("share_of_day"))
     note = f"the {level:,.0f} kcal pattern" if level else "the pattern"
     if share is not None and share < 1:
@@ -531,7 +502,7 @@ def _md_pattern(plan: Mapping[str, Any]) -> list[str]:
     return lines + [""]
 
 
-def _md_hei(plan: Mapping[str, Any], esc: Escape) -> list[str]:
+def _md_hei(plan: Plan, esc: Escape) -> list[str]:
     rows = hei_rows(plan)
     if not rows:
         return []
@@ -548,7 +519,7 @@ def _md_hei(plan: Mapping[str, Any], esc: Escape) -> list[str]:
     return lines + [""]
 
 
-def _md_coverage(plan: Mapping[str, Any], esc: Escape) -> list[str]:
+def _md_coverage(plan: Plan, esc: Escape) -> list[str]:
     lines = [
         "## Coverage (daily average)",
         "",
@@ -571,15 +542,14 @@ def _md_coverage(plan: Mapping[str, Any], esc: Escape) -> list[str]:
     return lines + (["", water_note(plan)] if water_note(plan) else [])
 
 
-def _md_shortfall(s: Mapping[str, Any], esc: Escape) -> str:
+def _md_shortfall(s: Shortfall, esc: Escape) -> str:
     return (
-        f"- **{esc(shortfall_name(s))}** ({_when(s)}): {amount(s.get('achieved'))} of "
-        f"{amount(s.get('target'))} {esc(_text(s.get('unit')))}. {esc(_text(s.get('reason')))}"
-        + _sources_text(s, esc)
+        f"- **{esc(shortfall_name(s))}** ({_when(s)}): {amount(s.achieved)} of "
+        f"{amount(s.target)} {esc(s.unit)}. {esc(s.reason)}" + _sources_text(s, esc)
     )
 
 
-def _md_problems(plan: Mapping[str, Any], esc: Escape) -> list[str]:
+def _md_problems(plan: Plan, esc: Escape) -> list[str]:
     nutrients, groups = split_shortfalls(plan)
     lines: list[str] = []
     if nutrients:
@@ -587,14 +557,16 @@ def _md_problems(plan: Mapping[str, Any], esc: Escape) -> list[str]:
     if groups:
         lines += ["", "## Food groups below the pattern", ""]
         lines += [_md_shortfall(s, esc) for s in groups]
-    warnings = _seq(plan.get("warnings"))
-    if warnings:
-        lines += ["", "## Safety notes", ""] + [f"- {esc(w)}" for w in warnings]
+    if plan.warnings:
+        lines += ["", "## Safety notes", ""] + [f"- {esc(w)}" for w in plan.warnings]
     return lines
 
 
 def plan_markdown(
-    plan: Mapping[str, Any], title: str = "Your cramp-prevention week", *, plain: bool = False
+    plan: Plan | Mapping[str, Any],
+    title: str = "Your cramp-prevention week",
+    *,
+    plain: bool = False,
 ) -> str:
     """The plan as Markdown: status and HEI-2020; each day by meal (dishes with ingredients
     and steps, side foods, water to drink, the day's HEI-2020); food groups against the
@@ -606,13 +578,13 @@ def plan_markdown(
     line) for a text/plain e-mail, which nothing renders.
     """
     esc: Escape = one_line if plain else _md_escape
-    status = f"{esc(_text(plan.get('status')))} — {esc(_text(plan.get('message')))}"
-    lines = [f"# {title}", "", f"**Status:** {status}", ""]
+    plan = as_plan(plan)
+    lines = [f"# {title}", "", f"**Status:** {esc(plan.status.value)} — {esc(plan.message)}", ""]
     total = hei_total(plan)
     if total is not None:
         lines += [f"**Healthy Eating Index-2020:** {total:.0f} of 100 for the week.", ""]
     names = food_names(plan)
-    for day in _mappings(plan.get("days")):
+    for day in plan.days:
         lines += _md_day(day, names, esc)
     lines += _md_pattern(plan) + _md_hei(plan, esc) + _md_coverage(plan, esc)
     lines += _md_problems(plan, esc)
@@ -658,13 +630,11 @@ def _table_meal(view: MealView) -> list[str]:
     return out
 
 
-def _table_day(day: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
-    cost = _number(day.get("cost_usd"))
-    extra = [f"about ${cost:.2f}"] if cost is not None else []
+def _table_day(day: DayPlan, names: Mapping[str, str]) -> list[str]:
+    extra = [f"about ${day.cost_usd:.2f}"]
     extra += [f"HEI-2020 {_hei_day(day)}"] if _hei_day(day) else []
-    heading = f"\nDay {one_line(_text(day.get('day')))}"
-    out = [heading + (f"  ({', '.join(extra)})" if extra else "")]
-    for meal in _mappings(day.get("meals")):
+    out = [f"\nDay {day.day}  ({', '.join(extra)})"]
+    for meal in day.meals:
         out += _table_meal(meal_view(meal, names))
     water = water_text(day)
     if water:
@@ -672,7 +642,7 @@ def _table_day(day: Mapping[str, Any], names: Mapping[str, str]) -> list[str]:
     return out
 
 
-def _table_week(plan: Mapping[str, Any]) -> list[str]:
+def _table_week(plan: Plan) -> list[str]:
     out = []
     rows = pattern_rows(plan)
     if rows:
@@ -693,7 +663,7 @@ def _table_week(plan: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def _table_coverage(plan: Mapping[str, Any]) -> list[str]:
+def _table_coverage(plan: Plan) -> list[str]:
     out = ["\nDaily average vs target"]
     for row in coverage_rows(plan):
         pct = "" if row["percent_of_min"] is None else f"  ({row['percent_of_min']:.0f} % of min)"
@@ -707,30 +677,29 @@ def _table_coverage(plan: Mapping[str, Any]) -> list[str]:
     return out + (_wrap(water_note(plan), "  ") if water_note(plan) else [])
 
 
-def _table_problems(plan: Mapping[str, Any]) -> list[str]:
+def _table_problems(plan: Plan) -> list[str]:
     out = []
     nutrients, groups = split_shortfalls(plan)
     for tag, shortfalls in (("SHORT", nutrients), ("BELOW PATTERN", groups)):
         for s in shortfalls:
             out.append(
                 f"\n{tag} {one_line(shortfall_name(s))} ({_when(s, 'week')}): "
-                f"{amount(s.get('achieved'))} of {amount(s.get('target'))} "
-                f"{one_line(_text(s.get('unit')))}. {one_line(_text(s.get('reason')))}"
-                + _sources_text(s, one_line)
+                f"{amount(s.achieved)} of {amount(s.target)} "
+                f"{one_line(s.unit)}. {one_line(s.reason)}" + _sources_text(s, one_line)
             )
-    out += [f"\nNOTE: {one_line(w)}" for w in _seq(plan.get("warnings"))]
+    out += [f"\nNOTE: {one_line(w)}" for w in plan.warnings]
     return out
 
 
-def plan_table(plan: Mapping[str, Any]) -> str:
+def plan_table(plan: Plan | Mapping[str, Any]) -> str:
     """The plan as plain text for a terminal: each day's dishes with ingredients and steps,
     side foods, water to drink and HEI-2020; food groups vs the pattern; HEI-2020 components;
     coverage; shortfalls and safety notes. Text from the plan is kept on one line (no
     control characters reach the terminal)."""
-    status = f"{one_line(_text(plan.get('status')))} — {one_line(_text(plan.get('message')))}"
-    out = [f"Status: {status}"]
+    plan = as_plan(plan)
+    out = [f"Status: {one_line(plan.status.value)} — {one_line(plan.message)}"]
     names = food_names(plan)
-    for day in _mappings(plan.get("days")):
+    for day in plan.days:
         out += _table_day(day, names)
     out += _table_week(plan) + _table_coverage(plan) + _table_problems(plan)
     return "\n".join(out)

@@ -52,7 +52,7 @@ import pandas as pd
 
 from foods.errors import UserError
 from foods.schema import labels, vocabulary
-from planner.domain.plan import Plan
+from planner.domain.plan import Plan, as_plan
 from planner.domain.planjson import MAX_ITEM_G, plan_problems
 from planner.outputs import textfmt
 from planner.outputs.templates import render
@@ -288,17 +288,17 @@ class _PlanUse:
     days: int
 
 
-def as_plan(plan: Plan | Mapping[str, Any]) -> Plan:
-    """The typed plan of a plan or a plan JSON; a JSON not in the plan's shape is a
-    :class:`ShoppingError` naming the broken places."""
-    if isinstance(plan, Plan):
-        return plan
-    if not isinstance(plan, Mapping) or not isinstance(plan.get("days"), list):
+def _as_plan(plan: Plan | Mapping[str, Any]) -> Plan:
+    """The typed plan; a JSON not in the plan's shape is a :class:`ShoppingError` naming the
+    broken places."""
+    if not isinstance(plan, Plan) and not (
+        isinstance(plan, Mapping) and isinstance(plan.get("days"), list)
+    ):
         raise ShoppingError(
             "the plan has no 'days' list; give a plan JSON from 'cramp-planner plan'"
         )
     try:
-        return Plan.from_dict(plan)
+        return as_plan(plan)
     except UserError as exc:
         raise ShoppingError(str(exc)) from None
 
@@ -414,7 +414,7 @@ def build_shopping_list(
         from foods.catalog import load_catalog
 
         foods = load_catalog()
-    use = _plan_use(as_plan(plan))
+    use = _plan_use(_as_plan(plan))
     unknown = [f for f in use.grams if f not in foods.index]
     if unknown:
         raise ShoppingError(

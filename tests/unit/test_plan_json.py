@@ -113,7 +113,7 @@ def test_an_older_plan_without_dishes_or_water_gets_defaults() -> None:
     plan = Plan.from_dict(old)
     day = plan.days[0]
     assert plan.status is PlanStatus.OPTIMAL and day.day == 1 and day.meals[0].dishes == ()
-    assert day.meals[0].items[0].name == "kale_raw" and day.water_to_drink_ml == 0.0
+    assert day.meals[0].items[0].name == "kale_raw" and day.water_to_drink_ml is None  # not planned then, not zero
 
 
 def test_older_best_sources_given_as_names_are_kept_as_names() -> None:

@@ -13,6 +13,7 @@ import streamlit as st
 from foods.errors import UserError
 from foods.schema import labels
 from planner import services
+from planner.domain.plan import Shortfall, meal_from_dict
 from planner.domain.weekly import dishes_of
 from planner.outputs.report import (
     MealView,
@@ -173,11 +174,11 @@ def header(plan: Mapping[str, Any]) -> None:
         st.warning(md_escape(warning), icon="⚠️")
 
 
-def _fixes(shortfall: Mapping[str, Any], like: set[str]) -> list[tuple[str, str | None, str]]:
+def _fixes(shortfall: Shortfall, like: set[str]) -> list[tuple[str, str | None, str]]:
     """One-click fixes of a shortfall as ``(kind, value, label)``: ``include`` carries the
     word or id to take out of the foods left out, ``add`` a food id to like."""
     fixes: list[tuple[str, str | None, str]] = []
-    for source in shortfall.get("best_sources", []):
+    for source in shortfall.best_sources:
         fix = str(source.get("fix") or "")
         if fix == "allow fortified foods":
             fixes.append(("fortified", None, "Allow fortified foods"))
@@ -206,19 +207,19 @@ def _sources_table(sources: list[Mapping[str, Any]]) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
 
 
-def _shortfall_card(n: int, items: list[Mapping[str, Any]], like: set[str]) -> None:
+def _shortfall_card(n: int, items: list[Shortfall], like: set[str]) -> None:
     """One nutrient or food group that falls short: where, by how much, why, what helps."""
     first = items[0]
-    unit = str(first.get("unit", ""))
-    when = ", ".join("weekly average" if s["day"] is None else f"day {s['day']}" for s in items)
+    unit = first.unit
+    when = ", ".join("weekly average" if s.day is None else f"day {s.day}" for s in items)
     name = shortfall_name(first)
     with st.container(border=True):
         st.markdown(
             f"**{md_escape(name[:1].upper() + name[1:])}** — {when}: reaches "
-            f"{amount(first['achieved'], unit)} of {amount(first['target'], unit)} a day."
+            f"{amount(first.achieved, unit)} of {amount(first.target, unit)} a day."
         )
-        st.write(first["reason"])
-        sources = list(first.get("best_sources", []))
+        st.write(first.reason)
+        sources = list(first.best_sources)
         if sources:
             _sources_table(sources)
         fixes = _fixes(first, like)
@@ -244,9 +245,9 @@ def why_not(plan: Mapping[str, Any]) -> None:
     like = set(get_request()["profile"].get("like_foods", []))
     n = 0
     for title_, shortfalls in (("", nutrients), ("Food groups below the pattern", groups)):
-        by_key: dict[str, list[Mapping[str, Any]]] = {}
+        by_key: dict[str, list[Shortfall]] = {}
         for shortfall in shortfalls:
-            by_key.setdefault(str(shortfall["nutrient"]), []).append(shortfall)
+            by_key.setdefault(shortfall.nutrient, []).append(shortfall)
         if title_ and by_key:
             st.markdown(f"**{title_}** (Dietary Guidelines amounts for the meals you plan)")
         for items in by_key.values():
@@ -296,7 +297,7 @@ def meal_card(
     names: Mapping[str, str],
 ) -> None:
     """A meal as a card: main dish, portion, time, cuisine, recipe, sides, Swap and Lock."""
-    view = meal_view(meal, names)
+    view = meal_view(meal_from_dict(meal), names)
     main = next((d for d in meal.get("dishes", []) if d.get("role") == "main"), None)
     cuisine = "" if main is None else str(main.get("cuisine") or "")
     slot, name = str(meal["slot"]), view.title()
