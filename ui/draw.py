@@ -20,7 +20,7 @@ import streamlit as st
 
 from foods.errors import UserError
 from planner.domain.explain import label, unit_of
-from planner.domain.plan import as_plan, day_from_dict, recompute_totals
+from planner.domain.plan import DayPlan, Plan, recompute_totals
 from planner.outputs.report import (
     COVERAGE_KEYS,
     Line,
@@ -81,12 +81,10 @@ def band_text(target: Mapping[str, Any]) -> str:
     return "no target"
 
 
-def met_count(plan: Mapping[str, Any]) -> tuple[int, int]:
+def met_count(plan: Plan) -> tuple[int, int]:
     """(targets without a nutrient shortfall, targets with a minimum) — for the headline."""
-    with_min = [k for k, t in plan.get("targets", {}).items() if t.get("min")]
-    short = {
-        s["nutrient"] for s in plan.get("shortfalls", []) if s.get("kind", "nutrient") == "nutrient"
-    }
+    with_min = [k for k, t in plan.targets.items() if t.get("min")]
+    short = {s.nutrient for s in plan.shortfalls if s.kind == "nutrient"}
     return len([k for k in with_min if k not in short]), len(with_min)
 
 
@@ -104,9 +102,9 @@ def steps_markdown(steps: Iterable[str]) -> str:
     return "\n".join(f"{n}. {md_escape(step)}" for n, step in enumerate(steps, start=1))
 
 
-def drink_text(day: Mapping[str, Any]) -> str:
+def drink_text(day: DayPlan) -> str:
     """The day's water as one line: ``Drink about 930 ml: 310 ml with breakfast, …``."""
-    water = water_text(day_from_dict(day), md_escape)
+    water = water_text(day, md_escape)
     return f"Drink {water}." if water else ""
 
 
@@ -118,11 +116,11 @@ def table_height(rows: int) -> int:
 # --- food groups and HEI-2020 ---------------------------------------------------------------
 
 
-def food_group_frame(plan: Mapping[str, Any], day: int | None = None) -> pd.DataFrame:
+def food_group_frame(plan: Plan, day: int | None = None) -> pd.DataFrame:
     """Per pattern group (vegetables, fruits, whole grains, dairy, protein foods): the amount
     planned (on ``day``, or the daily average when None) and the Dietary Guidelines pattern's
     amount for the planned meals, in cup- or oz-equivalents."""
-    days = [d for d in plan.get("days", []) if day is None or d.get("day") == day]
+    days = tuple(d for d in plan.days if day is None or d.day == day)
     return pd.DataFrame(
         [
             {
@@ -133,7 +131,7 @@ def food_group_frame(plan: Mapping[str, Any], day: int | None = None) -> pd.Data
                 "pattern_text": f"{r['target']:,.1f} {r['unit']}",
                 "percent": r["percent"],
             }
-            for r in pattern_rows(replace(as_plan(plan), days=tuple(map(day_from_dict, days))))
+            for r in pattern_rows(replace(plan, days=days))
         ]
     )
 
@@ -169,7 +167,7 @@ def food_group_chart(frame: pd.DataFrame, period: str) -> alt.LayerChart | alt.F
     )
 
 
-def hei_frame(plan: Mapping[str, Any]) -> pd.DataFrame:
+def hei_frame(plan: Plan) -> pd.DataFrame:
     """The week's HEI-2020 components: name, points, maximum, amount with its unit."""
     return pd.DataFrame(
         [
@@ -208,17 +206,17 @@ def hei_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.FacetChart | None:
 # --- coverage chart ------------------------------------------------------------------------
 
 
-def coverage_frame(plan: Mapping[str, Any]) -> pd.DataFrame:
+def coverage_frame(plan: Plan) -> pd.DataFrame:
     """Per nutrient and day (and the week's average): amount and % of the daily minimum."""
-    targets = plan.get("targets", {})
-    days = plan.get("days", [])
+    targets = plan.targets
+    days = plan.days
     rows = []
     for key in COVERAGE_KEYS:
         target = targets.get(key)
         if not target or not target.get("min") or not days:
             continue
         lo, hi, unit = float(target["min"]), target.get("max"), target.get("unit", "")
-        values = [(f"Day {d['day']}", float(d["totals"].get(key, 0.0))) for d in days]
+        values = [(f"Day {d.day}", float(d.totals.get(key, 0.0))) for d in days]
         values.append(("Week average", sum(v for _, v in values) / len(values)))
         for period, value in values:
             pct = 100.0 * value / lo
@@ -237,7 +235,7 @@ def coverage_frame(plan: Mapping[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def coverage_chart(plan: Mapping[str, Any]) -> alt.LayerChart | alt.FacetChart | None:
+def coverage_chart(plan: Plan) -> alt.LayerChart | alt.FacetChart | None:
     """Layered Altair chart: % of each daily minimum per day and for the week.
 
     Bars per day (and the week's average), a shaded band from the minimum (100 %) to the
@@ -315,16 +313,16 @@ def coverage_chart(plan: Mapping[str, Any]) -> alt.LayerChart | alt.FacetChart |
 # --- where it comes from -------------------------------------------------------------------
 
 
-def sources_frame(plan: Mapping[str, Any], foods: pd.DataFrame) -> pd.DataFrame:
+def sources_frame(plan: Plan, foods: pd.DataFrame) -> pd.DataFrame:
     """Per food and nutrient of :data:`SOURCE_KEYS`: average amount per planned day."""
     grams: dict[str, float] = {}
     names: dict[str, str] = {}
-    for day in plan.get("days", []):
-        for meal in day.get("meals", []):
-            for item in meal.get("items", []):
-                grams[item["food_id"]] = grams.get(item["food_id"], 0.0) + float(item["grams"])
-                names[item["food_id"]] = item["name"]
-    n_days = max(len(plan.get("days", [])), 1)
+    for day in plan.days:
+        for meal in day.meals:
+            for item in meal.items:
+                grams[item.food_id] = grams.get(item.food_id, 0.0) + item.grams
+                names[item.food_id] = item.name
+    n_days = max(len(plan.days), 1)
     units = {key: unit_of(key) for key in SOURCE_KEYS}
     rows = []
     for food_id, total_g in grams.items():

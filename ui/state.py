@@ -52,6 +52,7 @@ from streamlit.runtime.caching import cache_data, cache_resource
 
 from foods.dishes import bundled_dishes
 from planner import services
+from planner.domain.plan import Meal, Plan
 from planner.domain.profile import SLOTS, Profile, demo_profile, profile_from_dict
 from planner.domain.request import LockedDish, PlanRequest
 from planner.outputs.textfmt import md_escape
@@ -379,35 +380,33 @@ def current_plan() -> dict[str, Any]:
 # --- what an action keeps, bars or avoids (from the plan JSON) ------------------------------
 
 
-def meal_pins(day: int, meal: Mapping[str, Any]) -> list[dict[str, Any]]:
+def meal_pins(day: int, meal: Meal) -> list[dict[str, Any]]:
     """Every dish and side food of a meal as a pin at its portion."""
-    slot = str(meal["slot"])
     pins = [
-        {"day": day, "slot": slot, "dish_id": d["dish_id"], "portion": float(d["portion"])}
-        for d in meal.get("dishes", [])
+        {"day": day, "slot": meal.slot, "dish_id": d.dish_id, "portion": d.portion}
+        for d in meal.dishes
     ]
     pins += [
-        {"day": day, "slot": slot, "dish_id": i["food_id"], "portion": float(i.get("portion", 1))}
-        for i in meal.get("items", [])
-        if i.get("dish_id") is None
+        {"day": day, "slot": meal.slot, "dish_id": i.food_id, "portion": i.portion}
+        for i in meal.items
+        if i.dish_id is None
     ]
     return pins
 
 
-def meal_anchor(day: int, meal: Mapping[str, Any]) -> list[dict[str, Any]]:
+def meal_anchor(day: int, meal: Meal) -> list[dict[str, Any]]:
     """What a meal's Swap and Lock act on: its main dish, or (a snack of sides) all of it."""
     pins = meal_pins(day, meal)
-    mains = {d["dish_id"] for d in meal.get("dishes", []) if d.get("role") == "main"}
+    mains = {d.dish_id for d in meal.dishes if d.role == "main"}
     anchor = [p for p in pins if p["dish_id"] in mains]
     return anchor or pins
 
 
-def pins_except(plan: Mapping[str, Any], day: int, slot: str | None = None) -> list[dict[str, Any]]:
+def pins_except(plan: Plan, day: int, slot: str | None = None) -> list[dict[str, Any]]:
     """Pins of every meal of the plan but ``day`` (all of it, or only its ``slot``)."""
     pins: list[dict[str, Any]] = []
-    for d in plan.get("days", []):
-        for meal in d.get("meals", []):
-            number = int(d["day"])
-            if number != day or (slot is not None and meal["slot"] != slot):
-                pins += meal_pins(number, meal)
+    for d in plan.days:
+        for meal in d.meals:
+            if d.day != day or (slot is not None and meal.slot != slot):
+                pins += meal_pins(d.day, meal)
     return pins

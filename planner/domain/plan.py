@@ -167,6 +167,10 @@ class Plan:
         """Whether there is a plan to show (every status but infeasible and error)."""
         return self.status not in (PlanStatus.INFEASIBLE, PlanStatus.ERROR)
 
+    def dish_ids(self) -> frozenset[str]:
+        """The dishes served anywhere in the plan."""
+        return frozenset().union(*(d.dish_ids() for d in self.days))
+
     def week_totals(self) -> dict[str, float]:
         """Average daily totals over the planned days."""
         if not self.days:

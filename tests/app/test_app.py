@@ -16,6 +16,7 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from planner.domain.plan import Plan
 from planner.domain.profile import SLOTS
 from planner.outputs.textfmt import md_escape
 from planner.store import Store
@@ -193,7 +194,7 @@ def test_food_group_chart_follows_the_chosen_day() -> None:
     from ui.draw import food_group_frame
 
     plan = current_plan(at)
-    week = food_group_frame(plan)
+    week = food_group_frame(Plan.from_dict(plan))
     assert list(week["group"]) == [
         "Vegetables (cup-eq)",
         "Fruits (cup-eq)",
@@ -207,7 +208,7 @@ def test_food_group_chart_follows_the_chosen_day() -> None:
     )
     at.radio(key="food_group_period").set_value(2).run()
     assert not at.exception
-    day2 = food_group_frame(plan, 2).set_index("group")
+    day2 = food_group_frame(Plan.from_dict(plan), 2).set_index("group")
     assert day2.loc["Dairy or fortified soy (cup-eq)", "planned"] == pytest.approx(
         plan["days"][1]["food_groups"]["dairy"]
     )

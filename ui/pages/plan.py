@@ -13,8 +13,7 @@ import streamlit as st
 from foods.errors import UserError
 from foods.schema import labels
 from planner import services
-from planner.domain.plan import Shortfall, meal_from_dict
-from planner.domain.weekly import dishes_of
+from planner.domain.plan import DayPlan, Meal, Plan, Shortfall, as_plan
 from planner.outputs.report import (
     MealView,
     coverage_rows,
@@ -147,18 +146,18 @@ def unlock_all() -> None:
 # --- header and "why not" ------------------------------------------------------------------
 
 
-def header(plan: Mapping[str, Any]) -> None:
+def header(plan: Plan) -> None:
     """Status line and the headline numbers."""
-    status = plan["status"]
-    message = str(plan.get("message") or STATUS_TEXT.get(status, status)).strip()
+    status = plan.status.value
+    message = (plan.message or STATUS_TEXT.get(status, status)).strip()
     first, _, rest = message.partition(". ")  # the planner's first sentence is the headline
     text = f"**{md_escape(first.rstrip('.'))}.** {md_escape(rest)}".strip()
     {"optimal": st.success, "feasible": st.success, "partial": st.warning}.get(status, st.error)(
         text
     )
-    days = plan.get("days", [])
+    days = plan.days
     met, total = met_count(plan)
-    cost = sum(d["cost_usd"] for d in days) / len(days) if days else 0.0
+    cost = sum(d.cost_usd for d in days) / len(days) if days else 0.0
     hei = hei_total(plan)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Targets met", f"{met} of {total}", help="Daily minimums reached on every day")
@@ -169,8 +168,8 @@ def header(plan: Mapping[str, Any]) -> None:
         help="Healthy Eating Index-2020 of the week: how well it follows the Dietary "
         "Guidelines (100 = fully).",
     )
-    c4.metric("Different dishes", f"{len(dishes_of(plan))}")
-    for warning in plan.get("warnings", []):
+    c4.metric("Different dishes", f"{len(plan.dish_ids())}")
+    for warning in plan.warnings:
         st.warning(md_escape(warning), icon="⚠️")
 
 
@@ -235,7 +234,7 @@ def _shortfall_card(n: int, items: list[Shortfall], like: set[str]) -> None:
                 )
 
 
-def why_not(plan: Mapping[str, Any]) -> None:
+def why_not(plan: Plan) -> None:
     """The "why not" panel: nutrients that fall short, then food groups below the pattern."""
     nutrients, groups = split_shortfalls(plan)
     st.subheader("What falls short, and what would help")
@@ -290,17 +289,17 @@ def _meal_body(view: MealView) -> None:
 
 
 def meal_card(
-    plan: Mapping[str, Any],
+    plan: Plan,
     day: int,
-    meal: Mapping[str, Any],
+    meal: Meal,
     locked: set[tuple[int, str, str]],
     names: Mapping[str, str],
 ) -> None:
     """A meal as a card: main dish, portion, time, cuisine, recipe, sides, Swap and Lock."""
-    view = meal_view(meal_from_dict(meal), names)
-    main = next((d for d in meal.get("dishes", []) if d.get("role") == "main"), None)
-    cuisine = "" if main is None else str(main.get("cuisine") or "")
-    slot, name = str(meal["slot"]), view.title()
+    view = meal_view(meal, names)
+    main = next((d for d in meal.dishes if d.role == "main"), None)
+    cuisine = "" if main is None else main.cuisine
+    slot, name = meal.slot, view.title()
     anchor = meal_anchor(day, meal)
     is_locked = bool(anchor) and all(_key(a) in locked for a in anchor)
     with st.container(border=True):
@@ -332,31 +331,29 @@ def meal_card(
 
 
 def day_tab(
-    plan: Mapping[str, Any],
-    day: Mapping[str, Any],
+    plan: Plan,
+    day: DayPlan,
     locked: set[tuple[int, str, str]],
     names: Mapping[str, str],
 ) -> None:
     """One day: the water to drink, a card per meal, the day's totals and a new menu."""
-    number = int(day["day"])
+    number = day.day
     water = drink_text(day)
     if water:
         st.markdown(f":material/water_drop: {water}")
-    meals = list(day.get("meals", []))
+    meals = list(day.meals)
     for row in range(0, len(meals), 2):  # two cards a row, in meal order
         for column, meal in zip(st.columns(2), meals[row : row + 2], strict=False):
             with column:
                 meal_card(plan, number, meal, locked, names)
-    targets = plan.get("targets", {})
     totals = " · ".join(
-        f"{title(k)} {amount(day['totals'][k], targets.get(k, {}).get('unit', ''))}"
+        f"{title(k)} {amount(day.totals[k], plan.targets.get(k, {}).get('unit', ''))}"
         for k in DAY_TOTAL_KEYS
-        if k in day.get("totals", {})
+        if k in day.totals
     )
-    hei = day.get("hei2020")
-    score = f" · HEI-2020 {hei:.0f}" if isinstance(hei, int | float) else ""
-    st.caption(f"Day {number} totals: {totals} · cost ${day['cost_usd']:.2f}{score}")
-    dishes = sorted({d["dish_id"] for m in meals for d in m.get("dishes", [])})
+    score = f" · HEI-2020 {day.hei:.0f}" if day.hei is not None else ""
+    st.caption(f"Day {number} totals: {totals} · cost ${day.cost_usd:.2f}{score}")
+    dishes = sorted(day.dish_ids())
     st.button(
         "New menu for this day",
         icon=":material/casino:",
@@ -368,10 +365,10 @@ def day_tab(
     )
 
 
-def meals(plan: Mapping[str, Any]) -> None:
+def meals(plan: Plan) -> None:
     """One tab per day of meal cards, and the list of locks."""
     st.subheader("Meals")
-    days = plan.get("days", [])
+    days = plan.days
     if not days:
         st.info("There are no meals to show for this request.")
         return
@@ -380,18 +377,13 @@ def meals(plan: Mapping[str, Any]) -> None:
     names = food_names(plan)
     # Stateful tabs: only the open day is drawn (a week of recipes is a heavy page; switching
     # days reruns from the cached plan).
-    tabs = st.tabs([f"Day {d['day']}" for d in days], key=K_DAY_TAB, on_change="rerun")
+    tabs = st.tabs([f"Day {d.day}" for d in days], key=K_DAY_TAB, on_change="rerun")
     for tab, day in zip(tabs, days, strict=True):
         if tab.open is not False:
             with tab:
                 day_tab(plan, day, locked, names)
     if request["locked"]:
-        dish_names = {
-            d["dish_id"]: d["name"]
-            for day in days
-            for m in day.get("meals", [])
-            for d in m.get("dishes", [])
-        }
+        dish_names = {d.dish_id: d.name for day in days for m in day.meals for d in m.dishes}
         text = ", ".join(
             f"{dish_names.get(k, names.get(k, k))} (day {d}, {s})" for d, s, k in sorted(locked)
         )
@@ -402,9 +394,9 @@ def meals(plan: Mapping[str, Any]) -> None:
 # --- food groups, coverage, sources --------------------------------------------------------
 
 
-def food_groups(plan: Mapping[str, Any]) -> None:
+def food_groups(plan: Plan) -> None:
     """Food groups against the Dietary Guidelines pattern, and the HEI-2020 components."""
-    days = [int(d["day"]) for d in plan.get("days", [])]
+    days = [d.day for d in plan.days]
     periods: list[int | None] = [None, *days]
     period = st.radio(
         "Food groups of",
@@ -429,7 +421,7 @@ def food_groups(plan: Mapping[str, Any]) -> None:
             st.dataframe(frame, hide_index=True, width="stretch")
 
 
-def coverage(plan: Mapping[str, Any]) -> None:
+def coverage(plan: Plan) -> None:
     """The coverage chart and the week's table."""
     chart = coverage_chart(plan)
     if chart is not None:
@@ -439,7 +431,7 @@ def coverage(plan: Mapping[str, Any]) -> None:
         table = pd.DataFrame(
             {
                 "Nutrient": [title(r["key"]) for r in rows],
-                "Daily target": [band_text(plan["targets"][r["key"]]) for r in rows],
+                "Daily target": [band_text(plan.targets[r["key"]]) for r in rows],
                 "Planned (daily average)": [amount(r["average"], r["unit"]) for r in rows],
                 "% of minimum": [r["percent_of_min"] for r in rows],
             }
@@ -454,7 +446,7 @@ def coverage(plan: Mapping[str, Any]) -> None:
         )
 
 
-def where_from(plan: Mapping[str, Any], foods: pd.DataFrame) -> None:
+def where_from(plan: Plan, foods: pd.DataFrame) -> None:
     """Which foods give how much potassium, magnesium, calcium and vitamin D."""
     frame = sources_frame(plan, foods)
     if frame.empty:
@@ -467,7 +459,7 @@ def where_from(plan: Mapping[str, Any], foods: pd.DataFrame) -> None:
             columns[i % 2].altair_chart(chart, width="stretch")
 
 
-def the_week_in_numbers(plan: Mapping[str, Any], foods: pd.DataFrame) -> None:
+def the_week_in_numbers(plan: Plan, foods: pd.DataFrame) -> None:
     """Food groups and HEI-2020, coverage of the targets, and where the minerals come from,
     as stateful tabs: only the open one is drawn (charts are the heavy part of a rerun)."""
     st.subheader("The week in numbers")
@@ -486,7 +478,7 @@ def the_week_in_numbers(plan: Mapping[str, Any], foods: pd.DataFrame) -> None:
 # --- saving and opening plans --------------------------------------------------------------
 
 
-def save_and_export(plan: Mapping[str, Any]) -> None:
+def save_and_export(plan: Plan) -> None:
     """Save the plan to the local store; download it as Markdown."""
     c1, c2 = st.columns(2)
     c1.download_button(
@@ -501,7 +493,7 @@ def save_and_export(plan: Mapping[str, Any]) -> None:
         name = st.session_state.get(K_PROFILE_NAME)
         try:
             plan_id = services.save_plan(
-                plan,
+                plan.to_dict(),
                 planned_request(),
                 week_of=dt.date.today(),
                 profile_name=name,
@@ -577,13 +569,13 @@ def main() -> None:
             icon=":material/waving_hand:",
         )
     try:
-        plan = current_plan()
+        plan = as_plan(current_plan())
     except UserError as exc:
         show_error(exc, "This request cannot be planned")
         st.caption("Change the highlighted field on the left and press **Plan my week** again.")
         st.stop()
     header(plan)
-    if plan.get("days"):
+    if plan.days:
         why_not(plan)
         meals(plan)
         the_week_in_numbers(plan, foods)

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from foods.errors import UserError
+from planner.domain.plan import Plan, as_plan
 from planner.outputs.shopping import ShoppingList, build_shopping_list, to_csv, to_html, to_markdown
 from ui.draw import run_page, show_error
 from ui.state import K_HAVE, current_foods, current_plan, planned_request, request_json
 
 
-def have_frame(
-    plan: Mapping[str, Any], foods: pd.DataFrame, have: Mapping[str, float]
-) -> pd.DataFrame:
+def have_frame(plan: Plan, foods: pd.DataFrame, have: Mapping[str, float]) -> pd.DataFrame:
     """Editor rows: every food the plan buys, the grams it needs and the grams at home."""
     full = build_shopping_list(plan, foods)
     return pd.DataFrame(
@@ -71,15 +69,15 @@ def main() -> None:
     st.title("Shopping list")
     try:
         foods = current_foods()
-        plan = current_plan()
+        plan = as_plan(current_plan())
     except UserError as exc:
         show_error(exc, "There is no plan to shop for")
         st.caption("Fix the request on the **Plan** page first.")
         st.stop()
-    if not plan.get("days"):
+    if not plan.days:
         st.info("The current request has no meals; change it on the **Plan** page.")
         st.stop()
-    days = len(plan["days"])
+    days = len(plan.days)
     st.caption(
         f"Everything the current plan uses over {days} day{'s' if days != 1 else ''}, in whole "
         "packs or natural counts, aisle by aisle. Costs are estimates from average US prices "
