@@ -9,11 +9,11 @@ names those blockers, the hard limits that bound the allowed foods, and missing 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import pandas as pd
 
 from foods.reference import nutrient_name, nutrient_unit
+from planner.domain.plan import Source
 from planner.domain.request import PlanRequest
 
 #: Names of the target keys that are not nutrients, for messages (a nutrient's name is in
@@ -64,7 +64,7 @@ def blocker(food_id: str, row: pd.Series, request: PlanRequest) -> tuple[str | N
 
 def best_sources(
     key: str, foods: pd.DataFrame, request: PlanRequest, limit: int = 8
-) -> list[dict[str, Any]]:
+) -> list[Source]:
     """The foods giving the most of ``key`` per serving, with whether each may be used.
 
     Blocked foods are chosen per cause (the best two for "not vegan", the best two for
@@ -75,29 +75,29 @@ def best_sources(
         return []
     per_serving = foods[key].fillna(0.0) * foods["serving_g"] / 100.0
     ranked = per_serving[per_serving > 0].sort_values(ascending=False, kind="stable")
-    blocked: list[dict[str, Any]] = []
-    allowed: list[dict[str, Any]] = []
+    blocked: list[Source] = []
+    allowed: list[Source] = []
     per_cause: dict[str, int] = {}
     for food_id, amount in ranked.head(60).items():
         row = foods.loc[food_id]
         why, fix = blocker(str(food_id), row, request)
-        entry = {
-            "food_id": food_id,
-            "name": row["name"],
-            "per_serving": round(float(amount), 2),
-            "unit": unit_of(key),
-            "household": row["household"],
-            "allowed": why is None,
-            "blocked_by": why,
-            "fix": fix,
-        }
+        entry = Source(
+            food_id=str(food_id),
+            name=str(row["name"]),
+            per_serving=round(float(amount), 2),
+            unit=unit_of(key),
+            household=str(row["household"]),
+            allowed=why is None,
+            blocked_by=why,
+            fix=fix,
+        )
         if why is None:
             allowed.append(entry)
         elif per_cause.get(why, 0) < 2:
             per_cause[why] = per_cause.get(why, 0) + 1
             blocked.append(entry)
     chosen = blocked[: limit - 3] + allowed[: limit - min(len(blocked), limit - 3)]
-    return sorted(chosen, key=lambda s: -s["per_serving"])
+    return sorted(chosen, key=lambda s: -s.per_serving)
 
 
 def _binding_limits(
@@ -126,7 +126,7 @@ def _binding_limits(
 
 def reason_for(
     key: str,
-    sources: list[dict[str, Any]],
+    sources: list[Source],
     request: PlanRequest,
     totals: Mapping[str, float],
     bounds: Mapping[str, tuple[float | None, float | None]],
@@ -135,19 +135,18 @@ def reason_for(
 ) -> str:
     """One or two sentences saying why ``key`` falls short, in the person's terms."""
     what = label(key)
-    blocked = [s for s in sources if not s["allowed"]]
-    allowed = [s for s in sources if s["allowed"]]
+    blocked = [s for s in sources if not s.allowed]
+    allowed = [s for s in sources if s.allowed]
     parts: list[str] = []
     if blocked:
         by_cause: dict[str, list[str]] = {}
         for s in blocked:
-            by_cause.setdefault(str(s["blocked_by"]), []).append(str(s["name"]))
+            by_cause.setdefault(str(s.blocked_by), []).append(s.name)
         causes = "; ".join(f"{cause}: {', '.join(names)}" for cause, names in by_cause.items())
         parts.append(f"the richest {what} sources are ruled out ({causes})")
     if allowed:
         best = ", ".join(
-            f"{s['name']} ({s['per_serving']:g} {s['unit']} per {s['household']})"
-            for s in allowed[:3]
+            f"{s.name} ({s.per_serving:g} {s.unit} per {s.household})" for s in allowed[:3]
         )
         parts.append(f"the best allowed sources are {best}")
     else:

@@ -11,7 +11,7 @@ the food table, never taken from the model.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -108,6 +108,22 @@ class DayPlan:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A food that would help close a shortfall: how much one serving (``household``) gives,
+    in ``unit``, and whether the plan may use it — if not, what blocks it (``blocked_by``) and
+    the change that would allow it (``fix``, e.g. ``allow fortified foods``)."""
+
+    food_id: str
+    name: str
+    per_serving: float = 0.0
+    unit: str = ""
+    household: str = ""
+    allowed: bool = True
+    blocked_by: str | None = None
+    fix: str | None = None
+
+
+@dataclass(frozen=True)
 class Shortfall:
     """A minimum the plan does not reach: achieved vs target, why, and what would close it.
 
@@ -122,7 +138,7 @@ class Shortfall:
     target: float
     unit: str
     reason: str
-    best_sources: tuple[Mapping[str, Any], ...] = ()
+    best_sources: tuple[Source, ...] = ()
     kind: str = "nutrient"
 
 
@@ -306,11 +322,24 @@ def shortfall_from_dict(data: Mapping[str, Any]) -> Shortfall:
         target=float(data.get("target") or 0.0),
         unit=str(data.get("unit") or ""),
         reason=str(data.get("reason") or ""),
-        best_sources=tuple(
-            dict(b) if isinstance(b, Mapping) else {"name": str(b)}  # older plans: names only
-            for b in data.get("best_sources") or ()
-        ),
+        best_sources=tuple(_source_from(b) for b in data.get("best_sources") or ()),
         kind=str(data.get("kind") or "nutrient"),
+    )
+
+
+def _source_from(data: Any) -> Source:
+    if not isinstance(data, Mapping):  # older plans: names only
+        return Source(food_id="", name=str(data))
+    blocked = data.get("blocked_by")
+    return Source(
+        food_id=str(data.get("food_id") or ""),
+        name=str(data.get("name") or data.get("food_id") or "?"),
+        per_serving=float(data.get("per_serving") or 0.0),
+        unit=str(data.get("unit") or ""),
+        household=str(data.get("household") or ""),
+        allowed=bool(data.get("allowed", not blocked)),
+        blocked_by=None if blocked is None else str(blocked),
+        fix=data.get("fix"),
     )
 
 
@@ -385,7 +414,7 @@ def _shortfall_dict(s: Shortfall) -> dict[str, Any]:
         "target": round(s.target, 3),
         "unit": s.unit,
         "reason": s.reason,
-        "best_sources": [dict(b) for b in s.best_sources],
+        "best_sources": [asdict(b) for b in s.best_sources],
     }
 
 

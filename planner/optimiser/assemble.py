@@ -217,7 +217,7 @@ def _explained(
         target,
         unit_of(key),
         reason,
-        tuple(MappingProxyType(s) for s in sources),
+        tuple(sources),
     )
 
 

@@ -667,9 +667,8 @@ def _coverage_view(plan: Plan) -> list[dict[str, Any]]:
 def _shortfall_view(shortfall: Shortfall) -> dict[str, Any]:
     sources = []
     for source in shortfall.best_sources:
-        name = str(source.get("name") or source.get("food_id") or "?")
-        blocked = source.get("blocked_by")
-        sources.append(f"{name} (not used: {blocked})" if blocked else name)
+        blocked = source.blocked_by
+        sources.append(f"{source.name} (not used: {blocked})" if blocked else source.name)
     return {
         "name": shortfall_name(shortfall),
         "when": "weekly average" if shortfall.day is None else f"day {shortfall.day}",

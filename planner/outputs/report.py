@@ -419,9 +419,9 @@ def _when(s: Shortfall, week: str = "weekly average") -> str:
 def _sources_text(s: Shortfall, esc: Escape) -> str:
     names = []
     for source in s.best_sources[:5]:
-        name = esc(str(source.get("name") or source.get("food_id") or "?"))
-        blocked = source.get("blocked_by")
-        names.append(f"{name} (not used: {esc(str(blocked))})" if blocked else name)
+        name = esc(source.name)
+        blocked = source.blocked_by
+        names.append(f"{name} (not used: {esc(blocked)})" if blocked else name)
     return f" Best sources: {'; '.join(names)}." if names else ""
 
 

@@ -78,7 +78,18 @@ PLAN: dict[str, Any] = {
             "target": 2600.0,
             "unit": "mg",
             "reason": "only breakfast was planned",
-            "best_sources": [{"food_id": "banana_raw", "amount": 422.0}],
+            "best_sources": [
+                {
+                    "food_id": "banana_raw",
+                    "name": "Banana",
+                    "per_serving": 422.0,
+                    "unit": "mg",
+                    "household": "1 medium",
+                    "allowed": True,
+                    "blocked_by": None,
+                    "fix": None,
+                }
+            ],
         }
     ],
     "warnings": ["one meal planned"],
@@ -113,14 +124,17 @@ def test_an_older_plan_without_dishes_or_water_gets_defaults() -> None:
     plan = Plan.from_dict(old)
     day = plan.days[0]
     assert plan.status is PlanStatus.OPTIMAL and day.day == 1 and day.meals[0].dishes == ()
-    assert day.meals[0].items[0].name == "kale_raw" and day.water_to_drink_ml is None  # not planned then, not zero
+    assert (
+        day.meals[0].items[0].name == "kale_raw" and day.water_to_drink_ml is None
+    )  # not planned then, not zero
 
 
 def test_older_best_sources_given_as_names_are_kept_as_names() -> None:
     old = copy.deepcopy(PLAN)
     old["shortfalls"][0]["best_sources"] = ["milk_fortified", "mushrooms_uv"]
     plan = Plan.from_dict(old)
-    assert plan.shortfalls[0].best_sources == ({"name": "milk_fortified"}, {"name": "mushrooms_uv"})
+    names = [source.name for source in plan.shortfalls[0].best_sources]
+    assert names == ["milk_fortified", "mushrooms_uv"]
 
 
 @pytest.mark.parametrize(

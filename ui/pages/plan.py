@@ -13,7 +13,7 @@ import streamlit as st
 from foods.errors import UserError
 from foods.schema import labels
 from planner import services
-from planner.domain.plan import DayPlan, Meal, Plan, Shortfall, as_plan
+from planner.domain.plan import DayPlan, Meal, Plan, Shortfall, Source, as_plan
 from planner.outputs.report import (
     MealView,
     coverage_rows,
@@ -178,28 +178,28 @@ def _fixes(shortfall: Shortfall, like: set[str]) -> list[tuple[str, str | None, 
     word or id to take out of the foods left out, ``add`` a food id to like."""
     fixes: list[tuple[str, str | None, str]] = []
     for source in shortfall.best_sources:
-        fix = str(source.get("fix") or "")
+        fix = source.fix or ""
         if fix == "allow fortified foods":
             fixes.append(("fortified", None, "Allow fortified foods"))
         elif fix.startswith("include "):
             term = fix.removeprefix("include ")
             fixes.append(("include", term, f"Include {term}"))
-        elif source.get("allowed") and source.get("food_id") not in like:
-            fixes.append(("add", str(source["food_id"]), f"Add {source['name']}"))
+        elif source.allowed and source.food_id and source.food_id not in like:
+            fixes.append(("add", source.food_id, f"Add {source.name}"))
     unique: dict[tuple[str, str | None], tuple[str, str | None, str]] = {}
     for fix_ in fixes:
         unique.setdefault((fix_[0], fix_[1]), fix_)
     return list(unique.values())[:4]
 
 
-def _sources_table(sources: list[Mapping[str, Any]]) -> None:
+def _sources_table(sources: list[Source]) -> None:
     table = pd.DataFrame(
         {
-            "Food": [s["name"] for s in sources],
-            "Per serving": [amount(s["per_serving"], s["unit"]) for s in sources],
-            "Serving": [s["household"] for s in sources],
+            "Food": [s.name for s in sources],
+            "Per serving": [amount(s.per_serving, s.unit) for s in sources],
+            "Serving": [s.household for s in sources],
             "Can the plan use it?": [
-                "yes" if s["allowed"] else f"no — {s['blocked_by']}" for s in sources
+                "yes" if s.allowed else f"no — {s.blocked_by}" for s in sources
             ],
         }
     )
