@@ -509,14 +509,6 @@ def _day_heading(week_of: dt.date, day: DayPlan) -> str:
     return f"{name} (day {day.day})"
 
 
-def _shopping_lines(shopping: ShoppingList) -> list[str]:
-    lines = []
-    for aisle_label, rows in shopping.aisles():
-        lines.append(f"{aisle_label}:")
-        lines += [f"  [ ] {buy_text(r)} — {r.name}{_for_text(r)}" for r in rows]
-    return lines
-
-
 def _for_text(row: ShoppingRow) -> str:
     used = used_in_text(row)
     return f" (for {one_line(used)})" if used else ""
@@ -540,32 +532,25 @@ def text_body(
     (:func:`~planner.outputs.report.plan_markdown`: dishes, ingredients and steps, water to drink,
     HEI-2020, food groups, coverage, shortfalls, safety notes) and the shopping list (each
     food with the dishes it is for)."""
-    who = _clean_label(profile_label)
     plan = as_plan(plan)
-    days = plan.days
-    first, last = week_of, week_of + dt.timedelta(days=max(len(days), 1) - 1)
-    lines = [
-        f"Your meals for {first:%A %d %B} to {last:%A %d %B %Y}"
-        + (f" ({who})" if who else "")
-        + f": day 1 is {first:%A %Y-%m-%d}.",
-        "",
-        _without_footer(
-            plan_markdown(
-                plan, title=f"Your cramp-prevention week of {week_of:%Y-%m-%d}", plain=True
-            )
-        ),
-        "",
-        f"## Shopping list (about ${shopping.total_usd:,.2f})",
-        "",
-        *_shopping_lines(shopping),
-        *[f"Note: {n}" for n in shopping.notes],
-        "",
-        "Attached: shopping-list.csv (what to buy, by aisle), plan.csv (every meal, with its "
-        "dish) and plan.ics (the meals for your calendar).",
-        "",
-        DISCLAIMER,
-    ]
-    return "\n".join(lines) + "\n"
+    first = week_of
+    last = week_of + dt.timedelta(days=max(len(plan.days), 1) - 1)
+    title = f"Your cramp-prevention week of {week_of:%Y-%m-%d}"
+    return render(
+        "week.txt.j2",
+        first=f"{first:%A %d %B}",
+        last=f"{last:%A %d %B %Y}",
+        who=_clean_label(profile_label),
+        day_one=f"{first:%A %Y-%m-%d}",
+        plan=_without_footer(plan_markdown(plan, title=title, plain=True)),
+        total=f"${shopping.total_usd:,.2f}",
+        aisles=[
+            (label, [f"{buy_text(r)} — {r.name}{_for_text(r)}" for r in rows])
+            for label, rows in shopping.aisles()
+        ],
+        notes=shopping.notes,
+        disclaimer=DISCLAIMER,
+    )
 
 
 _HTML_CSS = """

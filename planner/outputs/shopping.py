@@ -609,37 +609,31 @@ def _sources(shopping: ShoppingList) -> list[tuple[str, str]]:
 
 
 def to_markdown(shopping: ShoppingList) -> str:
-    """The list as Markdown: one table per aisle (each food with the dishes it is for), the
-    total, price sources and notes."""
-    lines = [
-        f"# {_md(shopping.title)}",
-        "",
-        f"**Estimated total:** {_money(shopping.total_usd)} (whole packs; prices are estimates)",
-    ]
-    for aisle_label, rows in shopping.aisles():
-        lines += [
-            "",
-            f"## {_md(aisle_label)}",
-            "",
-            "| Buy | Food | For | Needed | Have | Left over | Est. cost |",
-            "|---|---|---|--:|--:|--:|--:|",
-        ]
-        for r in rows:
-            have = _grams(r.have_g) if r.have_g else ""
-            lines.append(
-                f"| {_md(buy_text(r))} | {_md(r.name)} | {_md(used_in_text(r))} "
-                f"| {_grams(r.needed_g)} | {have} | {_grams(r.leftover_g)} "
-                f"| {_money(r.est_cost_usd)} |"
-            )
-    if not shopping.rows:
-        lines += ["", "Nothing to buy."]
-    sources = _sources(shopping)
-    if sources:
-        lines += ["", "## Price sources", ""]
-        lines += [f"- {_md(name)}: {_md(source)}" for name, source in sources]
-    if shopping.notes:
-        lines += ["", "## Notes", ""] + [f"- {_md(n)}" for n in shopping.notes]
-    return "\n".join(lines) + "\n"
+    """The list as Markdown (``templates/shopping.md.j2``): one table per aisle (each food with
+    the dishes it is for), the total, price sources and notes."""
+    aisles = [(label, [_markdown_row(r) for r in rows]) for label, rows in shopping.aisles()]
+    return render(
+        "shopping.md.j2",
+        title=shopping.title,
+        total=_money(shopping.total_usd),
+        aisles=aisles,
+        nothing=not shopping.rows,
+        sources=_sources(shopping),
+        notes=shopping.notes,
+    )
+
+
+def _markdown_row(row: ShoppingRow) -> dict[str, str]:
+    """One row's cells: text to escape (buy, name, used_in) and formatted amounts."""
+    return {
+        "buy": buy_text(row),
+        "name": row.name,
+        "used_in": used_in_text(row),
+        "needed": _grams(row.needed_g),
+        "have": _grams(row.have_g) if row.have_g else "",
+        "leftover": _grams(row.leftover_g),
+        "cost": _money(row.est_cost_usd),
+    }
 
 
 _PAGE_CSS = """

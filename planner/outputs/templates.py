@@ -1,7 +1,10 @@
 """Jinja2 templates of the documents people read (``planner/outputs/templates/``).
 
 HTML templates (``*.html.j2``) are autoescaped: every value from a plan, a food table or a
-person is escaped where it is written, and a template cannot forget it. An undefined name is an
+person is escaped where it is written, and a template cannot forget it. Markdown templates
+(``*.md.j2``) escape outside text with the ``md`` filter
+(:func:`planner.outputs.textfmt.md_escape`); numbers and money are formatted before they
+reach the template. An undefined name is an
 error, not an empty string, so a renamed field fails a test instead of vanishing from a page.
 """
 
@@ -12,10 +15,12 @@ from typing import Any
 
 import jinja2
 
+from planner.outputs.textfmt import md_escape
+
 
 @cache
 def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.PackageLoader("planner.outputs", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",)),
         undefined=jinja2.StrictUndefined,
@@ -23,6 +28,8 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.filters["md"] = md_escape
+    return environment
 
 
 def render(name: str, **context: Any) -> str:
