@@ -28,6 +28,7 @@ from planner.domain.explain import label
 from planner.domain.food_pattern import GROUP_LABELS as _GROUP_LABELS
 from planner.domain.food_pattern import PATTERN_GROUPS, UNITS
 from planner.domain.plan import DayPlan, Meal, Plan, PlanItem, Shortfall, as_plan
+from planner.outputs.templates import render
 from planner.outputs.textfmt import amount
 from planner.outputs.textfmt import md_escape as _md_escape
 
@@ -430,102 +431,63 @@ def _sources_text(s: Shortfall, esc: Escape) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _md_main(dish: DishView, slot: str, esc: Escape) -> list[str]:
+def _md_dish(dish: DishView, esc: Escape) -> dict[str, Any]:
     meta = dish_meta(dish)
-    lines = [f"**{esc(slot.capitalize())} — {esc(dish.name)}**" + (f" {meta}" if meta else "")]
-    if dish.ingredients:
-        lines += ["", *[f"- {line_text(i, esc)}" for i in dish.ingredients]]
-    if dish.steps:
-        lines += ["", *[f"{n}. {esc(step)}" for n, step in enumerate(dish.steps, start=1)]]
-    return lines + [""]
+    return {
+        "name": esc(dish.name),
+        "meta": f" {meta}" if meta else "",
+        "ingredients": [line_text(i, esc) for i in dish.ingredients],
+        "steps": [esc(step) for step in dish.steps],
+    }
 
 
-def _md_side_dish(dish: DishView, esc: Escape) -> list[str]:
-    meta = dish_meta(dish)
-    lines = [f"*Side:* **{esc(dish.name)}**" + (f" {meta}" if meta else "")]
-    if dish.ingredients:
-        lines += ["", "With " + "; ".join(line_text(i, esc) for i in dish.ingredients) + "."]
-    if dish.steps:
-        lines += ["", "How: " + " ".join(esc(step) for step in dish.steps)]
-    return lines + [""]
+def _md_meal(view: MealView, esc: Escape) -> dict[str, Any]:
+    return {
+        "slot": esc(view.slot.capitalize()),
+        "main": None if view.main is None else _md_dish(view.main, esc),
+        "side_dishes": [_md_dish(d, esc) for d in view.side_dishes],
+        "sides": [line_text(s, esc) for s in view.sides],
+        "bullet": "+" if view.dishes else "-",
+    }
 
 
-def _md_meal(view: MealView, esc: Escape) -> list[str]:
-    lines: list[str] = []
-    if view.main is not None:
-        lines += _md_main(view.main, view.slot, esc)
-    else:
-        lines += [f"**{esc(view.slot.capitalize())}**", ""]
-    for dish in view.side_dishes:
-        lines += _md_side_dish(dish, esc)
-    if view.sides:
-        bullet = "+" if view.dishes else "-"
-        lines += [f"{bullet} {line_text(s, esc)}" for s in view.sides] + [""]
-    return lines
+def _md_day(day: DayPlan, names: Mapping[str, str], esc: Escape) -> dict[str, Any]:
+    return {
+        "number": day.day,
+        "cost": f"${day.cost_usd:,.2f}",
+        "meals": [_md_meal(meal_view(meal, names), esc) for meal in day.meals],
+        "water": water_text(day, esc),
+        "hei": _hei_day(day),
+    }
 
 
-def _md_day(day: DayPlan, names: Mapping[str, str], esc: Escape) -> list[str]:
-    lines = [f"## Day {day.day}  (about ${day.cost_usd:,.2f})", ""]
-    for meal in day.meals:
-        lines += _md_meal(meal_view(meal, names), esc)
-    water, hei = water_text(day, esc), _hei_day(day)
-    if water:
-        lines += [f"**Water to drink:** {water}.", ""]
-    if hei:
-        lines += [f"**HEI-2020 of the day:** {hei}.", ""]
-    return lines
-
-
-def _md_pattern(plan: Plan) -> list[str]:
+def _md_pattern(plan: Plan) -> dict[str, Any] | None:
     rows = pattern_rows(plan)
     if not rows:
-        return []
+        return None
     pattern = plan.food_pattern
     level, share = _number(pattern.get("level_kcal")), _number(pattern.get("share_of_day"))
     note = f"the {level:,.0f} kcal pattern" if level else "the pattern"
     if share is not None and share < 1:
         note += f" × {share:.0%} of the day (the meals planned)"
-    lines = [
-        "## Food groups vs the Dietary Guidelines pattern (daily average)",
-        "",
-        f"Compared with {note}.",
-        "",
-        "| Food group | Planned | Pattern | % |",
-        "|---|--:|--:|--:|",
+    cells = [
+        [r["label"], amount(r["planned"], r["unit"]), amount(r["target"], r["unit"])]
+        + ["" if r["percent"] is None else f"{r['percent']:.0f} %"]
+        for r in rows
     ]
-    for r in rows:
-        pct = "" if r["percent"] is None else f"{r['percent']:.0f} %"
-        lines.append(
-            f"| {r['label']} | {amount(r['planned'], r['unit'])} "
-            f"| {amount(r['target'], r['unit'])} | {pct} |"
-        )
-    return lines + [""]
+    return {"note": note, "rows": cells}
 
 
-def _md_hei(plan: Plan, esc: Escape) -> list[str]:
-    rows = hei_rows(plan)
-    if not rows:
-        return []
-    lines = ["## Healthy Eating Index-2020", ""]
-    total = hei_total(plan)
-    if total is not None:
-        lines += [f"**{total:.0f} of 100** for the week.", ""]
-    lines += ["| Component | Points | Max | Amount |", "|---|--:|--:|---|"]
-    for r in rows:
-        lines.append(
-            f"| {esc(r['label'])} | {short_number(r['points'])} | {short_number(r['max'])} "
-            f"| {short_number(r['amount'])} {esc(r['unit'])} |"
-        )
-    return lines + [""]
-
-
-def _md_coverage(plan: Plan, esc: Escape) -> list[str]:
-    lines = [
-        "## Coverage (daily average)",
-        "",
-        "| Nutrient | Target | Planned | % |",
-        "|---|---|---|---|",
+def _md_hei(plan: Plan, esc: Escape) -> list[list[str]]:
+    return [
+        [esc(r["label"]), short_number(r["points"]), short_number(r["max"])]
+        + [f"{short_number(r['amount'])} {esc(r['unit'])}"]
+        for r in hei_rows(plan)
     ]
+
+
+def _md_coverage(plan: Plan, esc: Escape) -> list[list[str]]:
+    cells = []
     for row in coverage_rows(plan):
         band = (
             f"{amount(row['min'])}–{amount(row['max'])}"
@@ -536,30 +498,25 @@ def _md_coverage(plan: Plan, esc: Escape) -> list[str]:
             band = f"≤ {amount(row['max'])}"
         pct = "" if row["percent_of_min"] is None else f"{row['percent_of_min']:.0f} %"
         unit = esc(row["unit"])
-        lines.append(
-            f"| {row['nutrient']} | {band} {unit} | {amount(row['average'])} {unit} | {pct} |"
-        )
-    return lines + (["", water_note(plan)] if water_note(plan) else [])
+        cells.append([row["nutrient"], f"{band} {unit}", f"{amount(row['average'])} {unit}", pct])
+    return cells
 
 
 def _md_shortfall(s: Shortfall, esc: Escape) -> str:
     return (
-        f"- **{esc(shortfall_name(s))}** ({_when(s)}): {amount(s.achieved)} of "
+        f"**{esc(shortfall_name(s))}** ({_when(s)}): {amount(s.achieved)} of "
         f"{amount(s.target)} {esc(s.unit)}. {esc(s.reason)}" + _sources_text(s, esc)
     )
 
 
-def _md_problems(plan: Plan, esc: Escape) -> list[str]:
+def _md_problems(plan: Plan, esc: Escape) -> list[tuple[str, list[str]]]:
     nutrients, groups = split_shortfalls(plan)
-    lines: list[str] = []
-    if nutrients:
-        lines += ["", "## Targets not met", ""] + [_md_shortfall(s, esc) for s in nutrients]
-    if groups:
-        lines += ["", "## Food groups below the pattern", ""]
-        lines += [_md_shortfall(s, esc) for s in groups]
-    if plan.warnings:
-        lines += ["", "## Safety notes", ""] + [f"- {esc(w)}" for w in plan.warnings]
-    return lines
+    sections = [
+        ("Targets not met", [_md_shortfall(s, esc) for s in nutrients]),
+        ("Food groups below the pattern", [_md_shortfall(s, esc) for s in groups]),
+        ("Safety notes", [esc(w) for w in plan.warnings]),
+    ]
+    return [(heading, lines) for heading, lines in sections if lines]
 
 
 def plan_markdown(
@@ -568,10 +525,10 @@ def plan_markdown(
     *,
     plain: bool = False,
 ) -> str:
-    """The plan as Markdown: status and HEI-2020; each day by meal (dishes with ingredients
-    and steps, side foods, water to drink, the day's HEI-2020); food groups against the
-    Dietary Guidelines pattern; HEI-2020 components; coverage; targets not met and food
-    groups below the pattern, with reasons; safety notes.
+    """The plan as Markdown (``templates/plan.md.j2``): status and HEI-2020; each day by meal
+    (dishes with ingredients and steps, side foods, water to drink, the day's HEI-2020); food
+    groups against the Dietary Guidelines pattern; HEI-2020 components; coverage; targets not
+    met and food groups below the pattern, with reasons; safety notes.
 
     Text from outside (dish and food names, household measures, steps, reasons, warnings) is
     escaped so a Markdown viewer shows it as text; ``plain=True`` keeps it as is (each on one
@@ -579,21 +536,20 @@ def plan_markdown(
     """
     esc: Escape = one_line if plain else _md_escape
     plan = as_plan(plan)
-    lines = [f"# {title}", "", f"**Status:** {esc(plan.status.value)} — {esc(plan.message)}", ""]
     total = hei_total(plan)
-    if total is not None:
-        lines += [f"**Healthy Eating Index-2020:** {total:.0f} of 100 for the week.", ""]
     names = food_names(plan)
-    for day in plan.days:
-        lines += _md_day(day, names, esc)
-    lines += _md_pattern(plan) + _md_hei(plan, esc) + _md_coverage(plan, esc)
-    lines += _md_problems(plan, esc)
-    lines += [
-        "",
-        "_This plan suggests foods; it is not medical advice. Take supplements only under "
-        "medical guidance._",
-    ]
-    return "\n".join(lines) + "\n"
+    return render(
+        "plan.md.j2",
+        title=title,
+        status=f"{esc(plan.status.value)} — {esc(plan.message)}",
+        hei_total="" if total is None else f"{total:.0f}",
+        days=[_md_day(day, names, esc) for day in plan.days],
+        pattern=_md_pattern(plan),
+        hei_rows=_md_hei(plan, esc),
+        coverage=_md_coverage(plan, esc),
+        water_note=water_note(plan),
+        problems=_md_problems(plan, esc),
+    )
 
 
 # --------------------------------------------------------------------------------------------
