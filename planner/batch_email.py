@@ -101,8 +101,10 @@ class _Mailer:
     """The driver's part of ``batch email``: one person's week sent once (see the module)."""
 
     monday: dt.date
-    foods: pd.DataFrame
     pacer: Pacer
+    #: The food table, read only if the driver must build a message itself (a week found
+    #: already saved); workers build the others.
+    _foods: pd.DataFrame | None = field(default=None, init=False)
 
     def spec(
         self, store: Store, name: str, profile: Mapping[str, Any], monday: dt.date
@@ -148,10 +150,15 @@ class _Mailer:
             return outcome.plan_id
         return next(p.id for p in store.list_plans(outcome.name) if p.week_start == self.monday)
 
+    def _food_table(self) -> pd.DataFrame:
+        if self._foods is None:
+            self._foods = services.person_foods().table
+        return self._foods
+
     def _build(self, plan: Mapping[str, Any], address: str, outcome: Outcome) -> EmailMessage:
         """The week's e-mail, built here in the driver."""
         return services.week_message(
-            plan, self.foods, to=address, week_of=self.monday, profile_label=outcome.name,
+            plan, self._food_table(), to=address, week_of=self.monday, profile_label=outcome.name,
             sender=self.pacer.settings.sender,
         )  # fmt: skip
 
@@ -193,7 +200,7 @@ def batch_email(
     ``pacer`` sets the pace and retries (default: from the environment, 60 a minute).
     """
     pacer = pacer or Pacer(SmtpSettings.from_env())
-    mailer = _Mailer(week_start(week_of), services.person_foods().table, pacer)
+    mailer = _Mailer(week_start(week_of), pacer)
     return batch_plan(
         week_of,
         names,
