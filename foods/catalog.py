@@ -23,19 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from foods.cache import cached
 from foods.errors import FoodTableError
 from foods.reference import DATA_DIR, load_reference, nutrient_keys
-from foods.schema import (
-    COLUMN_VOCABULARY,
-    FOOD_ID_RULE,
-    Column,
-    coerce,
-    column_names,
-    is_food_id,
-    line_label,
-    schema,
-    vocabulary,
-)
+from foods.schema import COLUMN_VOCABULARY, Column, coerce, column_names, line_label, schema
+from foods.vocabulary import FOOD_ID_RULE, is_food_id, vocabulary
 
 CATALOG_FILE = DATA_DIR / "catalog.csv"
 
@@ -372,8 +364,9 @@ def read_food_csv(data: str | Path | bytes, source: str | None = None) -> pd.Dat
 
 @lru_cache(maxsize=1)
 def bundled_catalog() -> pd.DataFrame:
-    """The bundled, validated catalogue joined with USDA nutrients (cached)."""
-    return build_food_table(read_food_csv(CATALOG_FILE), "catalog.csv")
+    """The bundled, validated catalogue joined with USDA nutrients (cached in memory and, by
+    :mod:`foods.cache`, on disk: built once per version of the package)."""
+    return cached("catalog", lambda: build_food_table(read_food_csv(CATALOG_FILE), "catalog.csv"))
 
 
 def load_catalog(

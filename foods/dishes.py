@@ -34,9 +34,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from foods.cache import cached
 from foods.errors import FoodTableError
 from foods.reference import DATA_DIR, nutrient_keys
-from foods.schema import is_food_id, vocabulary
+from foods.vocabulary import is_food_id, vocabulary
 
 DISH_DIR = DATA_DIR / "dishes"
 SUBSTITUTIONS_FILE = DATA_DIR / "substitutions.csv"
@@ -252,10 +253,11 @@ def build_dishes(
 
 @lru_cache(maxsize=1)
 def bundled_dishes() -> dict[str, Dish]:
-    """The bundled dish library, checked against the bundled catalogue (cached)."""
+    """The bundled dish library, checked against the bundled catalogue (cached in memory and,
+    by :mod:`foods.cache`, on disk)."""
     from foods.catalog import bundled_catalog
 
-    return build_dishes(*read_dish_tables(), bundled_catalog())
+    return cached("dishes", lambda: build_dishes(*read_dish_tables(), bundled_catalog()))
 
 
 # --- substitutions ---------------------------------------------------------------------------

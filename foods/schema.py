@@ -1,4 +1,4 @@
-"""The catalogue schema as data (``foods/data/schema.csv``) and the vocabularies it uses.
+"""The catalogue schema as data (``foods/data/schema.csv``); its words: :mod:`foods.vocabulary`.
 
 ``schema.csv`` lists every catalogue column with its dtype, unit, allowed range, whether it is
 required and what it means. :func:`coerce` turns raw CSV text into typed columns and reports
@@ -8,7 +8,6 @@ every cell that cannot be read, naming the line and the column.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,21 +18,6 @@ from foods.reference import DATA_DIR, nutrient_keys
 from foods.text import one_line
 
 SCHEMA_FILE = DATA_DIR / "schema.csv"
-VOCABULARY_FILE = DATA_DIR / "vocabulary.csv"
-
-#: The one rule for ids of foods and dishes, shared by the tables, the store and the profile.
-FOOD_ID = re.compile(r"[a-z0-9_]{1,60}")
-FOOD_ID_RULE = "1–60 lower-case letters, digits and '_' (e.g. banana_raw)"
-
-
-def is_food_id(value: object) -> bool:
-    """Whether ``value`` is a valid food or dish id (:data:`FOOD_ID`).
-
-    >>> is_food_id("banana_raw"), is_food_id("Banana"), is_food_id("x" * 61)
-    (True, False, False)
-    """
-    return isinstance(value, str) and FOOD_ID.fullmatch(value) is not None
-
 
 TRUE_WORDS = frozenset({"true", "yes", "1", "y", "t"})
 FALSE_WORDS = frozenset({"false", "no", "0", "n", "f"})
@@ -73,32 +57,6 @@ def schema() -> tuple[Column, ...]:
 def column_names() -> tuple[str, ...]:
     """Catalogue column names in schema order."""
     return tuple(c.name for c in schema())
-
-
-@lru_cache(maxsize=1)
-def _vocabulary() -> pd.DataFrame:
-    return pd.read_csv(VOCABULARY_FILE, dtype={"order": "int64"})
-
-
-@lru_cache(maxsize=32)
-def vocabulary(kind: str) -> tuple[str, ...]:
-    """Allowed values of one kind (``slot``, ``diet``, ``allergen``, ``category``, ``aisle``)."""
-    rows = _vocabulary()
-    rows = rows[rows["kind"] == kind].sort_values("order")
-    return tuple(rows["value"])
-
-
-@lru_cache(maxsize=32)
-def _labels(kind: str) -> tuple[tuple[str, str], ...]:
-    rows = _vocabulary()
-    rows = rows[rows["kind"] == kind]
-    return tuple(zip(rows["value"], rows["label"], strict=True))
-
-
-def labels(kind: str) -> dict[str, str]:
-    """Human labels of one vocabulary kind, e.g. ``{"tree_nuts": "Tree nuts"}`` (read once
-    per kind; a new dict each call, so a caller may change it)."""
-    return dict(_labels(kind))
 
 
 #: Which vocabulary each list/category column draws from.

@@ -31,30 +31,27 @@ import statistics
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from foods.catalog import build_food_table, load_catalog
 from foods.errors import FoodTableError, UserError
-from foods.fdc import FdcClient, FdcHit, food_to_custom_row
 from foods.text import one_line
 from planner.domain.plan import Plan, as_plan
 from planner.domain.profile import Profile, profile_from_dict
-from planner.domain.request import PlanRequest
 from planner.domain.weekly import ROTATION_STRENGTH, rotation_penalties, week_start
-from planner.optimiser.diet_problem import (
-    DietResult,
-    read_diet_foods,
-    read_requirements,
-    solve_diet,
-)
-from planner.optimiser.week import plan_week
-from planner.outputs.mailer import SmtpSettings, build_message, send_message, validate_address
-from planner.outputs.shopping import build_shopping_list
 from planner.store import DB_FILENAME, MailRecord, PlanSummary, SavedPlan, Store, default_data_dir
+
+# The food tables (pandas), the optimiser, FoodData Central and the mailer are imported by the
+# use cases that need them, so listing profiles or plans starts in a third of a second.
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    import pandas as pd
+
+    from foods.fdc import FdcHit
+    from planner.domain.request import PlanRequest
+    from planner.optimiser.diet_problem import DietResult
+    from planner.outputs.mailer import SmtpSettings
 
 #: From address of a message written to a file when ``CRAMP_SMTP_FROM`` is not set (a domain
 #: reserved for examples, RFC 2606: it reaches no one).
@@ -103,6 +100,10 @@ def user_food_table(store: Store) -> tuple[pd.DataFrame, list[Skipped]]:
     """The catalogue plus the store's custom foods, with the person's price overrides, and
     the saved records that had to be left out (never fatal: one bad record must not lock a
     person out of planning)."""
+    import pandas as pd
+
+    from foods.catalog import build_food_table, load_catalog
+
     catalog = load_catalog()
     skipped: list[Skipped] = []
     extra = []
@@ -142,6 +143,8 @@ class PersonFoods:
 
 def person_foods() -> PersonFoods:
     """The person's food table; the catalogue alone when no store exists (none is created)."""
+    from foods.catalog import load_catalog
+
     if not (default_data_dir() / DB_FILENAME).exists():
         return PersonFoods(load_catalog())
     with _store() as store:
@@ -168,6 +171,10 @@ def check_custom_foods(rows: Sequence[Mapping[str, Any]], source: str) -> pd.Dat
     Returns the new rows' food table. Raises :class:`~foods.errors.FoodTableError` naming
     ``source``, the row and the field.
     """
+    import pandas as pd
+
+    from foods.catalog import build_food_table, load_catalog
+
     table = build_food_table(pd.DataFrame(list(rows)), source, origin="custom")
     with _store() as store:
         saved = {row["food_id"]: row for row in store.list_custom_foods()}
@@ -225,6 +232,8 @@ QUICK_FDC: Mapping[str, Any] = {"max_retries": 1, "timeout_s": 8.0}
 def fdc_search(query: str, limit: int = 25, *, quick: bool = False) -> list[FdcHit]:
     """Foods of FoodData Central matching ``query`` (at most ``limit``); ``quick`` for a page
     someone waits on (:data:`QUICK_FDC`)."""
+    from foods.fdc import FdcClient
+
     with FdcClient(**(QUICK_FDC if quick else {})) as fdc:
         return fdc.search(query, page_size=limit)
 
@@ -254,6 +263,11 @@ def import_fdc_food(
     foods of the same category is used and said so; a carbohydrate FoodData Central omits is
     set to 0 g when protein and fat explain the energy.
     """
+    import pandas as pd
+
+    from foods.catalog import build_food_table, load_catalog
+    from foods.fdc import FdcClient, food_to_custom_row
+
     with FdcClient(**(QUICK_FDC if quick else {})) as fdc:
         food = fdc.get_food(fdc_id)
     catalog = load_catalog()
@@ -356,6 +370,8 @@ class PlanOutcome:
 
 def plan_for(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
     """Plan ``request`` over ``foods`` (default: the person's food table)."""
+    from planner.optimiser.week import plan_week
+
     return plan_week(request, person_foods().table if foods is None else foods)
 
 
@@ -376,6 +392,8 @@ def plan_week_of(
     same week). A plan is saved only when it has days to eat. ``foods`` saves reading the
     person's food table again when the caller has it.
     """
+    from planner.optimiser.week import plan_week
+
     monday = week_start(week_of)
     foods = foods or person_foods()
     if profile_name is not None:
@@ -456,6 +474,9 @@ def week_message(
     ``sender`` defaults to ``CRAMP_SMTP_FROM`` (checked), else a placeholder address for a
     message that is only written to a file. A plan without days is refused.
     """
+    from planner.outputs.mailer import build_message, validate_address
+    from planner.outputs.shopping import build_shopping_list
+
     plan = as_plan(plan)
     if not plan.ok:
         raise UserError(
@@ -473,6 +494,8 @@ def week_message(
 
 def send_week(message: EmailMessage, settings: SmtpSettings | None = None) -> None:
     """Send a message with the server of the environment (``CRAMP_SMTP_*``)."""
+    from planner.outputs.mailer import SmtpSettings, send_message
+
     send_message(message, settings or SmtpSettings.from_env())
 
 
@@ -506,6 +529,9 @@ def email_week(
     For a saved profile the plan is saved *before* sending, so a failed send loses nothing:
     the error then names the plan id that holds it.
     """
+    from planner.domain.request import PlanRequest
+    from planner.outputs.mailer import SmtpSettings, validate_address
+
     address = validate_address(to, "--to")
     settings = SmtpSettings.from_env() if send else None
     monday = week_start(week_of)
@@ -548,7 +574,7 @@ def _send_keeping(
     message: EmailMessage, settings: SmtpSettings, saved_id: int | None, path: Path | None
 ) -> None:
     """Send; a failure after the plan was saved says where it is kept."""
-    from planner.outputs.mailer import MailError
+    from planner.outputs.mailer import MailError, send_message
 
     try:
         send_message(message, settings)
@@ -569,5 +595,7 @@ def solve_diet_files(
 ) -> DietResult:
     """Cheapest units of the foods of ``FOODS.csv`` meeting ``REQ.csv`` (whole units unless
     ``continuous``)."""
+    from planner.optimiser.diet_problem import read_diet_foods, read_requirements, solve_diet
+
     foods = read_diet_foods(foods_csv)
     return solve_diet(foods, read_requirements(requirements_csv, foods), continuous=continuous)

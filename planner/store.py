@@ -40,7 +40,7 @@ from types import TracebackType
 from typing import Any
 
 from foods.errors import UserError
-from foods.schema import FOOD_ID_RULE, is_food_id
+from foods.vocabulary import FOOD_ID_RULE, is_food_id
 
 __all__ = [
     "DB_FILENAME",

@@ -1,13 +1,25 @@
-"""Shared fixtures: every test gets its own data directory (never the real per-user one)."""
+"""Shared fixtures: every test gets its own data directory and the run one table cache (never
+the real per-user ones)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _table_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One cache of the built bundled tables for the whole run (set before any module-scoped
+    fixture loads a table; never the real per-user cache)."""
+    with pytest.MonkeyPatch.context() as patch:
+        folder = tmp_path_factory.mktemp("cramp-cache")
+        patch.setenv("CRAMP_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from foods.dishes import bundled_dishes
 from foods.errors import UserError
-from foods.schema import labels
+from foods.vocabulary import labels
 from planner import services
 from planner.domain.profile import (
     ACTIVITIES,

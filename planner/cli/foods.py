@@ -9,8 +9,9 @@ import pandas as pd
 
 from foods.catalog import catalog_records
 from foods.reference import nutrient_keys
-from foods.schema import column_names, vocabulary
+from foods.schema import column_names
 from foods.search import search_foods
+from foods.vocabulary import vocabulary
 from planner import services
 from planner.cli.options import add_output, emit, float_in, int_in, print_notes
 from planner.outputs.textfmt import text_table, to_csv, to_json

@@ -11,7 +11,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from foods.schema import is_food_id
+from foods.vocabulary import is_food_id
 
 #: Most grams of one item a plan may hold (100 kg: far above any real meal, far below the
 #: float range where sums overflow).

@@ -666,7 +666,7 @@ def _check_words(name: str, value: Any) -> tuple[str, ...] | _Problem:
 
 
 def _check_cuisines(name: str, value: Any) -> tuple[str, ...] | _Problem:
-    from foods.schema import vocabulary
+    from foods.vocabulary import vocabulary
 
     items = _string_list(name, value, '["italian", "indian"]')
     if isinstance(items, _Problem):

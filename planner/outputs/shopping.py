@@ -51,7 +51,7 @@ from typing import Any
 import pandas as pd
 
 from foods.errors import UserError
-from foods.schema import labels, vocabulary
+from foods.vocabulary import labels, vocabulary
 from planner.domain.plan import Plan, as_plan
 from planner.domain.planjson import MAX_ITEM_G, plan_problems
 from planner.outputs import textfmt

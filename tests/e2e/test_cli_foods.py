@@ -141,8 +141,7 @@ def test_fdc_unreachable_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, caps
 def test_every_command_has_help(capsys) -> None:
     from planner.cli import COMMANDS
 
-    for name in COMMANDS:
-        cmd = {"shopping": "shopping-list"}.get(name, name)
+    for cmd in COMMANDS:
         with pytest.raises(SystemExit) as done:
             main([cmd, "--help"])
         assert done.value.code == 0

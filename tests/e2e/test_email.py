@@ -520,7 +520,7 @@ def test_bad_recipient_is_refused_before_any_connection(
     _smtp_env(monkeypatch, port)
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(json.dumps(plan), encoding="utf-8")
-    assert _cli(monkeypatch, ["email", "--to", bad, "--plan", str(plan_file)]) == 2
+    assert cli.main(["email", "--to", bad, "--plan", str(plan_file)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: --to ") and err.count("\n") == 1
     assert handler.connections == 0 and handler.envelopes == []
@@ -701,11 +701,6 @@ def _smtp_env(monkeypatch: pytest.MonkeyPatch, port: int, **extra: str) -> None:
         monkeypatch.setenv(key, value)
 
 
-def _cli(monkeypatch: pytest.MonkeyPatch, argv: list[str]) -> int:
-    monkeypatch.setattr(cli, "COMMANDS", tuple(dict.fromkeys((*cli.COMMANDS, "shopping", "email"))))
-    return cli.main(argv)
-
-
 @pytest.fixture
 def saved_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "data"
@@ -723,7 +718,7 @@ def test_cli_saves_the_plan_before_a_failed_send_then_sends(
 ) -> None:
     argv = ["email", "--to", TO, "--profile-name", "anna", "--days", "2", "--week-of", "2026-11-25"]
     _smtp_env(monkeypatch, _free_port(), CRAMP_SMTP_USER=USER, CRAMP_SMTP_PASSWORD=PASSWORD)
-    assert _cli(monkeypatch, argv) == 2
+    assert cli.main(argv) == 2
     captured = capsys.readouterr()
     db = saved_profile / "cramp-planner.sqlite3"
     assert captured.err.count("\n") == 1 and captured.out == ""
@@ -737,7 +732,7 @@ def test_cli_saves_the_plan_before_a_failed_send_then_sends(
 
     handler, port = server
     _smtp_env(monkeypatch, port)
-    assert _cli(monkeypatch, argv) == 0
+    assert cli.main(argv) == 0
     out = capsys.readouterr().out
     # the same profile and week again replaces the kept plan: one plan, same id
     assert out == f"sent week of 2026-11-23 to {TO} (plan #1 saved in {db})\n"
@@ -761,7 +756,7 @@ def test_cli_dry_run_writes_a_parseable_eml_and_sends_nothing(
     profile.write_text(json.dumps(demo_profile().to_dict()), encoding="utf-8")
     out = tmp_path / "week.eml"
     argv = ["email", "--to", TO, "--profile", str(profile), "--days", "2", "--dry-run", str(out)]
-    assert _cli(monkeypatch, [*argv, "--week-of", "2026-11-29"]) == 0
+    assert cli.main([*argv, "--week-of", "2026-11-29"]) == 0
     assert capsys.readouterr().out.startswith(f"wrote {out}: week of 2026-11-23 to {TO}, not sent")
     msg = email.message_from_bytes(out.read_bytes(), policy=policy.default)
     assert msg["Subject"] == "Cramp-prevention meal plan, week of 2026-11-23"
@@ -777,7 +772,7 @@ def test_cli_needs_smtp_settings_before_planning(
     monkeypatch.setenv("CRAMP_DATA_DIR", str(tmp_path / "data"))
     started = time.monotonic()
     argv = ["email", "--to", TO, "--profile-name", "anna"]
-    assert _cli(monkeypatch, argv) == 2
+    assert cli.main(argv) == 2
     assert "CRAMP_SMTP_HOST is not set" in capsys.readouterr().err
     assert time.monotonic() - started < 2  # refused before any planning
 

@@ -33,7 +33,7 @@ from foods.dishes import (
     substitutions,
 )
 from foods.errors import FoodTableError
-from foods.schema import vocabulary
+from foods.vocabulary import vocabulary
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "dishes"
 DISH_HEADER = "dish_id,name,kind,meals,cuisine,minutes,appeal,steps"

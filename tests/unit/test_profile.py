@@ -42,12 +42,6 @@ potassium_raising_medication = true
 """
 
 
-@pytest.fixture
-def cli_targets_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Register only the ``targets`` command, so these tests do not depend on other commands."""
-    monkeypatch.setattr(planner.cli, "COMMANDS", ("targets",))
-
-
 def _write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -249,7 +243,6 @@ def test_toml_without_null_leaves_optional_fields_out(tmp_path: Path) -> None:
 # --- CLI --------------------------------------------------------------------------------------
 
 
-@pytest.mark.usefixtures("cli_targets_only")
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
@@ -270,7 +263,6 @@ def test_cli_reports_profile_errors_without_traceback(
     assert out == ""
 
 
-@pytest.mark.usefixtures("cli_targets_only")
 def test_cli_missing_profile_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status = planner.cli.main(["targets", "--profile", str(tmp_path / "absent.toml")])
     err = capsys.readouterr().err

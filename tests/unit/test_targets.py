@@ -59,12 +59,6 @@ def person(**fields: Any) -> Profile:
     return Profile(**{**base, **fields})
 
 
-@pytest.fixture
-def cli_targets_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Register only the ``targets`` command, so these tests do not depend on other commands."""
-    monkeypatch.setattr(planner.cli, "COMMANDS", ("targets",))
-
-
 # --- DRI rows and life-stage boundaries -------------------------------------------------------
 
 
@@ -381,7 +375,6 @@ def _profile_file(tmp_path: Path, **fields: Any) -> Path:
     return path
 
 
-@pytest.mark.usefixtures("cli_targets_only")
 def test_cli_json_follows_the_targets_contract(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -403,7 +396,6 @@ def test_cli_json_follows_the_targets_contract(
     assert "clinician_limits" in document["warnings"][1]
 
 
-@pytest.mark.usefixtures("cli_targets_only")
 def test_cli_table_is_aligned_and_ends_with_warnings_notes_sources(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,8 +7,8 @@ import streamlit as st
 
 from foods.errors import UserError
 from foods.reference import load_reference, portions_for
-from foods.schema import labels
 from foods.search import search_foods
+from foods.vocabulary import labels
 from planner import services
 from planner.domain.profile import ALLERGENS
 from planner.domain.request import SLOTS

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from foods.errors import UserError
-from foods.schema import labels
+from foods.vocabulary import labels
 from planner import services
 from planner.domain.plan import DayPlan, Meal, Plan, Shortfall, Source, as_plan
 from planner.outputs.report import (
