@@ -101,12 +101,10 @@ def test_the_default_folder_is_the_per_user_cache(monkeypatch: pytest.MonkeyPatc
 
 
 def test_the_cached_catalogue_is_the_built_one(folder: Path) -> None:
-    def build() -> pd.DataFrame:
-        return build_food_table(read_food_csv(CATALOG_FILE), "catalog.csv")
-
-    cache.cached("catalog", build)
+    built = build_food_table(read_food_csv(CATALOG_FILE), "catalog.csv")
+    cache.cached("catalog", lambda: built)
     read_back = cache.cached("catalog", Builder(None))
-    pd.testing.assert_frame_equal(read_back, build())
+    pd.testing.assert_frame_equal(read_back, built)
 
 
 def test_the_cached_dishes_are_the_built_ones(folder: Path) -> None:
