@@ -26,9 +26,9 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/streamlit run app.py --server.address $(ADDRESS) --server.port $(PORT)
 
-## Run the whole test suite (the same command CI runs).
+## Run the whole test suite (the same command CI runs), on every core (pytest-xdist).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
 ## The unit layer and the doctests only: no solver, no servers, no browser.
 test-fast: $(STAMP)

@@ -27,3 +27,18 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     monkeypatch.setenv("CRAMP_DATA_DIR", str(tmp_path_factory.mktemp("cramp-data")))
     for name in ("CRAMP_SMTP_HOST", "CRAMP_SMTP_PASSWORD", "FDC_API_KEY", "FDC_API_URL"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def scan_components_once() -> Iterator[None]:
+    """For AppTest modules: Streamlit scans every installed distribution for v2 component
+    manifests each time a new ``AppTest`` runs (≈ 0.5 s of reading package metadata). The
+    installed packages do not change during a run, so the scan is done once per process."""
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        scan = functools.cache(manifest_scanner.scan_component_manifests)
+        patch.setattr(manifest_scanner, "scan_component_manifests", scan)
+        yield

@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 TIMEOUT = 60
 
+pytestmark = pytest.mark.usefixtures("scan_components_once")
+
 
 # --- helpers --------------------------------------------------------------------------------
 

@@ -14,12 +14,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner import services
 from planner.domain.profile import demo_profile
 
 ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.usefixtures("scan_components_once")
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
