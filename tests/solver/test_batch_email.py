@@ -185,7 +185,7 @@ def test_a_batch_killed_mid_way_resumes_with_nobody_twice(tmp_path: Path) -> Non
     """SIGKILL as the third person's message starts; a re-run finishes the batch."""
     folder = tmp_path / "people"
     folder.mkdir()
-    names = [f"p{n}" for n in range(5)]
+    names = [f"p{n}" for n in range(4)]
     for n, name in enumerate(names):
         profile = dataclasses.replace(demo_profile(), age=30 + n, email=f"{name}@example.com")
         (folder / f"{name}.json").write_text(json.dumps(profile.to_dict()))
@@ -231,7 +231,7 @@ def test_a_batch_killed_mid_way_resumes_with_nobody_twice(tmp_path: Path) -> Non
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert inbox.received() == {f"{name}@example.com": 1 for name in names}
-    assert summary["already_sent"] == 2 and summary["sent"] == 3
+    assert summary["already_sent"] == 2 and summary["sent"] == 2
     resent = [p["name"] for p in summary["people"] if p["mail_reason"].startswith("resent")]
     assert len(resent) == 1  # the one whose conversation the kill cut
     with Store.open() as store:
