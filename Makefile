@@ -30,9 +30,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n auto --dist worksteal
 
-## The unit layer and the doctests only: no solver, no servers, no browser.
+## The unit layer and the doctests only: no solver, no servers, no browser (two workers).
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q tests/unit planner foods
+	$(BIN)/python -m pytest -q -n 2 tests/unit planner foods
 
 ## Lint, format check and type check.
 lint: $(STAMP)
