@@ -1,0 +1,92 @@
+"""Start-up benchmark: wall time of the installed ``cramp-planner`` for short commands.
+
+Each command runs ``--runs`` times (default 7) as a fresh process after one warm-up (which
+also fills the table cache); the table gives the median and every run. A command that needs
+no food table (``targets``, ``profile``, ``plans``) should not load pandas; a 1-day ``plan``
+shows the start-up a planning command pays before its solve.
+
+``--src DIR`` measures another checkout of the project with the same interpreter (its
+packages first on ``PYTHONPATH``), e.g. the commit before a change, for a before/after pair.
+
+Usage: ``python benchmarks/bench_startup.py [--runs 7] [--src DIR] [--no-write]``; writes the
+table into ``docs/benchmarks.md`` (between ``<!-- startup -->`` markers) unless ``--src`` or
+``--no-write`` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_solver import machine, write_section  # noqa: E402
+
+PROFILE = {"age": 45, "sex": "female", "weight_kg": 68, "height_cm": 165, "activity": "low_active"}
+COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("--help",),
+    ("targets", "--profile", "p.json"),
+    ("profile", "list"),
+    ("plans", "list"),
+    ("foods", "list", "--format", "json"),
+    ("plan", "--profile", "p.json", "--days", "1", "--format", "json"),
+    ("plan", "--profile", "p.json", "--days", "7", "--format", "json"),
+)
+
+
+def seconds(args: tuple[str, ...], folder: Path, env: dict[str, str]) -> float:
+    """Wall seconds of one run of ``cramp-planner ARGS`` (fails loudly on a non-zero exit)."""
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "planner", *args],
+        cwd=folder,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--src", type=Path, help="another checkout to measure")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "p.json").write_text(json.dumps(PROFILE))
+        env = dict(os.environ, CRAMP_DATA_DIR=str(folder / "data"))
+        env["CRAMP_CACHE_DIR"] = str(folder / "cache")
+        if args.src:
+            env["PYTHONPATH"] = str(args.src.resolve())
+        rows = ["| command | median s | runs, s |", "|---|--:|---|"]
+        for command in COMMANDS:
+            seconds(command, folder, env)  # warm-up: page cache, table cache
+            runs = [seconds(command, folder, env) for _ in range(args.runs)]
+            shown = ", ".join(f"{r:.2f}" for r in runs)
+            rows.append(f"| `{' '.join(command)}` | **{statistics.median(runs):.2f}** | {shown} |")
+    body = "\n".join(
+        [
+            f"Machine: {machine()}  ",
+            f"Date: {time.strftime('%Y-%m-%d')}; medians of {args.runs} fresh processes after a "
+            "warm-up (`python benchmarks/bench_startup.py`).",
+            "",
+            *rows,
+        ]
+    )
+    print(body)
+    if not (args.no_write or args.src):
+        print(f"written to {write_section('startup', body)}")
+
+
+if __name__ == "__main__":
+    main()
