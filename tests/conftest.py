@@ -42,3 +42,19 @@ def scan_components_once() -> Iterator[None]:
         scan = functools.cache(manifest_scanner.scan_component_manifests)
         patch.setattr(manifest_scanner, "scan_component_manifests", scan)
         yield
+
+
+#: Tests that take five seconds or more: started first, so that parallel workers
+#: (``make test``: pytest-xdist) do not end with one of them still running alone.
+SLOW = (
+    "tests/e2e/test_e2e_browser.py",
+    "tests/solver/test_batch_ray.py::test_the_ray_cluster_saves_the_plans_the_pool_saves",
+    "tests/solver/test_batch_email.py::test_a_batch_killed_mid_way_resumes_with_nobody_twice",
+    "tests/e2e/test_hostile_inputs.py::test_every_hostile_input_gets_a_clear_answer",
+    "tests/e2e/test_cli_installed.py::test_every_document_command_prints_only_its_document",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the slow tests first (a stable sort: the rest keep their order)."""
+    items.sort(key=lambda item: not item.nodeid.startswith(SLOW))
