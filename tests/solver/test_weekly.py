@@ -19,7 +19,7 @@ MONDAY = dt.date(2026, 11, 23)
 
 def test_consecutive_weeks_rotate_dishes_and_still_meet_targets() -> None:
     services.save_profile("ana", demo_profile())
-    request = PlanRequest(profile=demo_profile(), days=7)
+    request = PlanRequest(profile=demo_profile(), days=7, day_time_limit_s=30.0)
     first = services.plan_week_of(request, MONDAY, profile_name="ana", save=True)
     second = services.plan_week_of(
         request, MONDAY + dt.timedelta(days=7), profile_name="ana", save=True
@@ -38,7 +38,9 @@ def test_consecutive_weeks_rotate_dishes_and_still_meet_targets() -> None:
 
 def test_rotation_off_gives_the_same_week_again() -> None:
     services.save_profile("bo", demo_profile())
-    request = PlanRequest(profile=demo_profile(), days=2)
+    # Each day may search until it proves its menu: with the default 0.5 s a day stopped
+    # early on a busy machine (tests run in parallel) may keep another menu.
+    request = PlanRequest(profile=demo_profile(), days=2, day_time_limit_s=30.0)
     first = services.plan_week_of(request, MONDAY, profile_name="bo", save=True)
     again = services.plan_week_of(
         request, MONDAY + dt.timedelta(days=7), profile_name="bo", rotation=0, save=True
