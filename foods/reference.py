@@ -38,15 +38,23 @@ def planned_nutrients() -> tuple[str, ...]:
     return tuple(info.index[info["planned"] == 1])
 
 
+@lru_cache(maxsize=1)
+def _names_and_units() -> dict[str, tuple[str, str]]:
+    """``{key: (name in a sentence, unit)}``: looked up thousands of times per plan."""
+    info = nutrient_info()
+    rows = zip(info.index, info["name"], info["unit"], strict=True)
+    return {str(key): (str(name), str(unit)) for key, name, unit in rows}
+
+
 def nutrient_name(key: str) -> str | None:
     """The name of a nutrient key in a sentence (``vitamin_d_ug`` → ``vitamin D``)."""
-    info = nutrient_info()
-    return str(info.at[key, "name"]) if key in info.index else None
+    found = _names_and_units().get(key)
+    return found[0] if found else None
 
 
 def nutrient_unit(key: str) -> str:
     """Unit of a nutrient key (``"mg"``, ``"g"``, ``"µg"``, ``"kcal"``)."""
-    return str(nutrient_info().at[key, "unit"])
+    return _names_and_units()[key][1]
 
 
 @lru_cache(maxsize=1)

@@ -9,6 +9,7 @@ names those blockers, the hard limits that bound the allowed foods, and missing 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -41,7 +42,9 @@ def unit_of(key: str) -> str:
     return nutrient_unit(key)
 
 
-def blocker(food_id: str, row: pd.Series, request: PlanRequest) -> tuple[str | None, str | None]:
+def blocker(
+    food_id: str, row: Mapping[str, Any], request: PlanRequest
+) -> tuple[str | None, str | None]:
     """What rules a food out here, and the one-click fix; ``(None, None)`` if allowed.
 
     An exclusion by plain name ("banana") rules out every food it names; the fix then names
@@ -78,14 +81,18 @@ def best_sources(
     blocked: list[Source] = []
     allowed: list[Source] = []
     per_cause: dict[str, int] = {}
-    for food_id, amount in ranked.head(60).items():
-        row = foods.loc[food_id]
+    top = ranked.head(60)
+    columns = ["name", "household", "allergens", "diet_tags", "fortified"]
+    rows = foods.loc[top.index, columns].to_dict("index")  # one read, not a row at a time
+    unit = unit_of(key)
+    for food_id, amount in top.items():
+        row = rows[food_id]
         why, fix = blocker(str(food_id), row, request)
         entry = Source(
             food_id=str(food_id),
             name=str(row["name"]),
             per_serving=round(float(amount), 2),
-            unit=unit_of(key),
+            unit=unit,
             household=str(row["household"]),
             allowed=why is None,
             blocked_by=why,
