@@ -1,4 +1,4 @@
-"""Drawing helpers shared by the pages: errors, meal text, tables and Altair charts of a plan.
+"""Drawing helpers shared by the pages: errors, meal text, tables and Vega-Lite charts of a plan.
 
 Every number shown carries its unit. Everything is drawn from the plan JSON as the planner
 returned it, through the view model of :mod:`planner.outputs.report` (meals grouped under their
@@ -10,11 +10,11 @@ planner's own arithmetic. Text from the plan is Markdown-escaped.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -116,6 +116,28 @@ def table_height(rows: int) -> int:
 # --- food groups and HEI-2020 ---------------------------------------------------------------
 
 
+#: A Vega-Lite chart specification (https://vega.github.io/vega-lite/), drawn by
+#: ``st.vega_lite_chart``. Written as plain dicts rather than Altair objects: building and
+#: validating the Altair charts took ≈ 40 % of a rerun of the plan page.
+Spec = dict[str, Any]
+
+
+def _field(name: str, kind: str, **options: Any) -> dict[str, Any]:
+    """One encoding channel: ``field`` and ``type`` (``nominal`` or ``quantitative``) plus
+    options such as ``title`` (``None`` hides it), ``sort`` or ``format``."""
+    return {"field": name, "type": kind} | options
+
+
+def _values(frame: pd.DataFrame) -> dict[str, Any]:
+    """A frame as inline Vega-Lite data (a missing number becomes ``null``, valid JSON)."""
+    rows = frame.to_dict("records")
+    clean = [
+        {k: None if isinstance(v, float) and math.isnan(v) else v for k, v in row.items()}
+        for row in rows
+    ]
+    return {"values": clean}
+
+
 def food_group_frame(plan: Plan, day: int | None = None) -> pd.DataFrame:
     """Per pattern group (vegetables, fruits, whole grains, dairy, protein foods): the amount
     planned (on ``day``, or the daily average when None) and the Dietary Guidelines pattern's
@@ -136,35 +158,37 @@ def food_group_frame(plan: Plan, day: int | None = None) -> pd.DataFrame:
     )
 
 
-def food_group_chart(frame: pd.DataFrame, period: str) -> alt.LayerChart | alt.FacetChart | None:
+def food_group_chart(frame: pd.DataFrame, period: str) -> Spec | None:
     """Bullet chart: a bar for the planned amount of each food group, a black tick at the
     pattern's amount."""
     if frame.empty:
         return None
-    y = alt.Y(
-        "group:N",
-        sort=list(frame["group"]),
-        title=None,
-        axis=alt.Axis(labelLimit=220, labelOverlap=False),
-    )
+    y = _field("group", "nominal", sort=list(frame["group"]), title=None)
+    y["axis"] = {"labelLimit": 220, "labelOverlap": False}
     tooltip = [
-        alt.Tooltip("group:N", title="Food group"),
-        alt.Tooltip("planned_text:N", title="Planned a day"),
-        alt.Tooltip("pattern_text:N", title="Pattern a day"),
-        alt.Tooltip("percent:Q", title="% of pattern", format=".0f"),
+        _field("group", "nominal", title="Food group"),
+        _field("planned_text", "nominal", title="Planned a day"),
+        _field("pattern_text", "nominal", title="Pattern a day"),
+        _field("percent", "quantitative", title="% of pattern", format=".0f"),
     ]
-    base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
-    bars = base.mark_bar(color="#1f77b4", height=18).encode(
-        x=alt.X("planned:Q", title=f"{period.capitalize()} (unit by group)")
-    )
-    ticks = base.mark_tick(color="black", thickness=3, size=26).encode(x="pattern:Q")
-    return alt.layer(bars, ticks).properties(
-        title=alt.TitleParams(
-            "Food groups: planned vs pattern",
-            subtitle=["Bars: planned. Black ticks: Dietary Guidelines amounts for your meals."],
-        ),
-        height=alt.Step(36),
-    )
+    planned = _field("planned", "quantitative", title=f"{period.capitalize()} (unit by group)")
+    bars = {"type": "bar", "color": "#1f77b4", "height": 18}
+    ticks = {"type": "tick", "color": "black", "size": 26, "thickness": 3}
+    return {
+        "data": _values(frame),
+        "layer": [
+            {"mark": bars, "encoding": {"tooltip": tooltip, "x": planned, "y": y}},
+            {
+                "mark": ticks,
+                "encoding": {"tooltip": tooltip, "x": _field("pattern", "quantitative"), "y": y},
+            },
+        ],
+        "height": {"step": 36},
+        "title": {
+            "text": "Food groups: planned vs pattern",
+            "subtitle": ["Bars: planned. Black ticks: Dietary Guidelines amounts for your meals."],
+        },
+    }
 
 
 def hei_frame(plan: Plan) -> pd.DataFrame:
@@ -182,25 +206,29 @@ def hei_frame(plan: Plan) -> pd.DataFrame:
     )
 
 
-def hei_chart(frame: pd.DataFrame) -> alt.LayerChart | alt.FacetChart | None:
+def hei_chart(frame: pd.DataFrame) -> Spec | None:
     """Horizontal bars: each component's points over a pale bar of its maximum."""
     if frame.empty:
         return None
-    y = alt.Y(
-        "Component:N", sort=list(frame["Component"]), title=None, axis=alt.Axis(labelLimit=220)
-    )
+    y = _field("Component", "nominal", sort=list(frame["Component"]), title=None)
+    y["axis"] = {"labelLimit": 220}
     tooltip = [
-        alt.Tooltip("Component:N"),
-        alt.Tooltip("Points:Q", format=".1f"),
-        alt.Tooltip("Max:Q", title="Of"),
-        alt.Tooltip("Amount:N", title="In the plan"),
+        _field("Component", "nominal"),
+        _field("Points", "quantitative", format=".1f"),
+        _field("Max", "quantitative", title="Of"),
+        _field("Amount", "nominal", title="In the plan"),
     ]
-    base = alt.Chart(frame)
-    most = base.mark_bar(color="#e0e0e0").encode(y=y, x=alt.X("Max:Q", title="Points"))
-    got = base.mark_bar(color="#2ca02c").encode(y=y, x="Points:Q", tooltip=tooltip)
-    return alt.layer(most, got).properties(
-        title="HEI-2020 components: points of each maximum", height=alt.Step(22)
-    )
+    most = {"x": _field("Max", "quantitative", title="Points"), "y": y}
+    got = {"tooltip": tooltip, "x": _field("Points", "quantitative"), "y": y}
+    return {
+        "data": _values(frame),
+        "layer": [
+            {"mark": {"type": "bar", "color": "#e0e0e0"}, "encoding": most},
+            {"mark": {"type": "bar", "color": "#2ca02c"}, "encoding": got},
+        ],
+        "height": {"step": 22},
+        "title": "HEI-2020 components: points of each maximum",
+    }
 
 
 # --- coverage chart ------------------------------------------------------------------------
@@ -235,8 +263,8 @@ def coverage_frame(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def coverage_chart(plan: Plan) -> alt.LayerChart | alt.FacetChart | None:
-    """Layered Altair chart: % of each daily minimum per day and for the week.
+def coverage_chart(plan: Plan) -> Spec | None:
+    """Layered chart: % of each daily minimum per day and for the week.
 
     Bars per day (and the week's average), a shaded band from the minimum (100 %) to the
     maximum where there is one, and a red rule at 100 %. None when there is nothing to draw.
@@ -244,70 +272,64 @@ def coverage_chart(plan: Plan) -> alt.LayerChart | alt.FacetChart | None:
     frame = coverage_frame(plan)
     if frame.empty:
         return None
-    order = list(dict.fromkeys(frame["nutrient"]))
     periods = list(dict.fromkeys(frame["period"]))
-    x = alt.X(
-        "nutrient:N",
-        sort=order,
-        title="Nutrient (unit)",
-        axis=alt.Axis(labelAngle=-30, labelOverlap=False, labelLimit=160),
-    )
-    bands = (
-        alt.Chart(frame.dropna(subset=["max_percent"]).drop_duplicates("nutrient"))
-        .mark_bar(color="#2ca02c", opacity=0.15)
-        .encode(
-            x=x,
-            y=alt.Y("min_line:Q"),
-            y2="max_percent:Q",
-            tooltip=[
-                alt.Tooltip("nutrient:N", title="Nutrient"),
-                alt.Tooltip("target_text:N", title="Target band"),
+    x = _field("nutrient", "nominal", sort=list(dict.fromkeys(frame["nutrient"])))
+    x |= {"title": "Nutrient (unit)", "axis": {"labelAngle": -30, "labelLimit": 160}}
+    x["axis"]["labelOverlap"] = False
+    limited = frame.dropna(subset=["max_percent"]).drop_duplicates("nutrient")
+    band = {
+        "data": _values(limited),
+        "mark": {"type": "bar", "color": "#2ca02c", "opacity": 0.15},
+        "encoding": {
+            "tooltip": [
+                _field("nutrient", "nominal", title="Nutrient"),
+                _field("target_text", "nominal", title="Target band"),
             ],
-        )
-        .transform_calculate(min_line="100")
-    )
-    bars = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=x,
-            xOffset=alt.XOffset("period:N", sort=periods),
-            y=alt.Y(
-                "percent_drawn:Q",
-                title="% of the daily minimum",
-                scale=alt.Scale(domain=[0, CHART_CAP_PCT]),
-            ),
-            color=alt.Color(
-                "period:N",
-                sort=periods,
-                title="Day",
-                scale=alt.Scale(scheme="tableau10"),
-            ),
-            tooltip=[
-                alt.Tooltip("nutrient:N", title="Nutrient"),
-                alt.Tooltip("period:N", title="Day"),
-                alt.Tooltip("amount_text:N", title="Planned"),
-                alt.Tooltip("target_text:N", title="Target"),
-                alt.Tooltip("percent:Q", title="% of minimum", format=".0f"),
+            "x": x,
+            "y": _field("min_line", "quantitative"),
+            "y2": {"field": "max_percent"},
+        },
+        "transform": [{"calculate": "100", "as": "min_line"}],
+    }
+    y = _field("percent_drawn", "quantitative", title="% of the daily minimum")
+    y["scale"] = {"domain": [0, CHART_CAP_PCT]}
+    color = _field("period", "nominal", sort=periods, title="Day")
+    color["scale"] = {"scheme": "tableau10"}
+    bars = {
+        "data": _values(frame),
+        "mark": {"type": "bar"},
+        "encoding": {
+            "color": color,
+            "tooltip": [
+                _field("nutrient", "nominal", title="Nutrient"),
+                _field("period", "nominal", title="Day"),
+                _field("amount_text", "nominal", title="Planned"),
+                _field("target_text", "nominal", title="Target"),
+                _field("percent", "quantitative", title="% of minimum", format=".0f"),
             ],
-        )
+            "x": x,
+            "xOffset": _field("period", "nominal", sort=periods),
+            "y": y,
+        },
+    }
+    rule = {
+        "data": {"values": [{"y": 100.0}]},
+        "mark": {"type": "rule", "color": "#d62728", "size": 2, "strokeDash": [6, 3]},
+        "encoding": {"y": _field("y", "quantitative")},
+    }
+    subtitle = (
+        "Bars: % of the minimum per day and for the week's average "
+        f"(capped at {CHART_CAP_PCT:.0f} %). Red line: 100 % = minimum met. "
+        "Green band: up to the maximum."
     )
-    rule = (
-        alt.Chart(pd.DataFrame({"y": [100.0]}))
-        .mark_rule(color="#d62728", strokeDash=[6, 3], size=2)
-        .encode(y="y:Q")
-    )
-    return alt.layer(bands, bars, rule).properties(
-        title=alt.TitleParams(
-            "How much of each daily target the plan reaches",
-            subtitle=[
-                "Bars: % of the minimum per day and for the week's average "
-                f"(capped at {CHART_CAP_PCT:.0f} %). Red line: 100 % = minimum met. "
-                "Green band: up to the maximum."
-            ],
-        ),
-        height=360,
-    )
+    return {
+        "layer": [band, bars, rule],
+        "height": 360,
+        "title": {
+            "text": "How much of each daily target the plan reaches",
+            "subtitle": [subtitle],
+        },
+    }
 
 
 # --- where it comes from -------------------------------------------------------------------
@@ -345,30 +367,26 @@ def sources_frame(plan: Plan, foods: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def sources_chart(frame: pd.DataFrame, key: str, top: int = 8) -> alt.Chart | None:
+def sources_chart(frame: pd.DataFrame, key: str, top: int = 8) -> Spec | None:
     """Horizontal bars: the foods giving the most of ``key`` (average per day)."""
     part = frame[frame["key"] == key].sort_values("per_day", ascending=False).head(top)
     if part.empty:
         return None
-    unit = unit_of(key)
-    return (
-        alt.Chart(part)
-        .mark_bar(color="#1f77b4")
-        .encode(
-            x=alt.X("per_day:Q", title=f"{title(key)} per day ({unit}, week average)"),
-            y=alt.Y(
-                "food:N",
-                sort="-x",
-                title=None,
-                axis=alt.Axis(labelOverlap=False, labelLimit=220),
-            ),
-            tooltip=[
-                alt.Tooltip("food:N", title="Food"),
-                alt.Tooltip("per_day_text:N", title="Per day"),
-            ],
-        )
-        .properties(title=f"{title(key)}: top {len(part)} sources", height=alt.Step(26))
-    )
+    axis_title = f"{title(key)} per day ({unit_of(key)}, week average)"
+    x = _field("per_day", "quantitative", title=axis_title)
+    y = _field("food", "nominal", sort="-x", title=None)
+    y["axis"] = {"labelLimit": 220, "labelOverlap": False}
+    tooltip = [
+        _field("food", "nominal", title="Food"),
+        _field("per_day_text", "nominal", title="Per day"),
+    ]
+    return {
+        "data": _values(part),
+        "mark": {"type": "bar", "color": "#1f77b4"},
+        "encoding": {"tooltip": tooltip, "x": x, "y": y},
+        "height": {"step": 26},
+        "title": f"{title(key)}: top {len(part)} sources",
+    }
 
 
 def run_page(main: Callable[[], None]) -> None:

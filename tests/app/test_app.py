@@ -744,3 +744,49 @@ def test_foods_page_adds_a_usda_reference_food_with_a_serving() -> None:
     # the new food is in the planner's table now
     at.switch_page("ui/pages/plan.py").run()
     assert not at.exception
+
+
+def _fields(node: Any) -> set[str]:
+    """Every ``field`` an encoding of a chart spec (or one layer of it) names."""
+    if isinstance(node, dict):
+        found = {node["field"]} if isinstance(node.get("field"), str) else set()
+        return found.union(*(_fields(v) for k, v in node.items() if k != "data"))
+    if isinstance(node, list):
+        return set().union(*(_fields(v) for v in node))
+    return set()
+
+
+def test_every_chart_is_plain_json_whose_fields_are_in_its_data() -> None:
+    """The Vega-Lite specs of the plan page: valid JSON (a missing number is null, never NaN)
+    and every encoded field present in the data of its layer (or made by a transform)."""
+    import json
+
+    from foods.catalog import load_catalog
+    from ui.draw import (
+        SOURCE_KEYS,
+        coverage_chart,
+        food_group_chart,
+        food_group_frame,
+        hei_chart,
+        hei_frame,
+        sources_chart,
+        sources_frame,
+    )
+
+    at = start()
+    plan = Plan.from_dict(current_plan(at))
+    sources = sources_frame(plan, load_catalog())
+    charts = [
+        food_group_chart(food_group_frame(plan), "daily average"),
+        food_group_chart(food_group_frame(plan, 2), "day 2"),
+        hei_chart(hei_frame(plan)),
+        coverage_chart(plan),
+        *(sources_chart(sources, key) for key in SOURCE_KEYS),
+    ]
+    assert all(c is not None for c in charts)
+    for chart in charts:
+        json.dumps(chart, allow_nan=False)
+        for layer in chart.get("layer", [chart]):
+            rows = (layer.get("data") or chart["data"])["values"]
+            made = {t["as"] for t in layer.get("transform", [])}
+            assert rows and _fields(layer) <= set(rows[0]) | made, (chart["title"], layer)

@@ -410,13 +410,13 @@ def food_groups(plan: Plan) -> None:
         food_group_frame(plan, period), "daily average" if period is None else f"day {period}"
     )
     if chart is not None:
-        left.altair_chart(chart, width="stretch")
+        left.vega_lite_chart(chart, width="stretch")
     else:
         left.caption("This plan has no food-group amounts.")
     frame = hei_frame(plan)
     hei = hei_chart(frame)
     if hei is not None:
-        right.altair_chart(hei, width="stretch")
+        right.vega_lite_chart(hei, width="stretch")
         with right.expander("HEI-2020 components as a table"):
             st.dataframe(frame, hide_index=True, width="stretch")
 
@@ -425,7 +425,7 @@ def coverage(plan: Plan) -> None:
     """The coverage chart and the week's table."""
     chart = coverage_chart(plan)
     if chart is not None:
-        st.altair_chart(chart, width="stretch")
+        st.vega_lite_chart(chart, width="stretch")
     rows = coverage_rows(plan)
     if rows:
         table = pd.DataFrame(
@@ -456,7 +456,7 @@ def where_from(plan: Plan, foods: pd.DataFrame) -> None:
     for i, key in enumerate(SOURCE_KEYS):
         chart = sources_chart(frame, key)
         if chart is not None:
-            columns[i % 2].altair_chart(chart, width="stretch")
+            columns[i % 2].vega_lite_chart(chart, width="stretch")
 
 
 def the_week_in_numbers(plan: Plan, foods: pd.DataFrame) -> None:
