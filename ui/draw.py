@@ -163,8 +163,8 @@ def food_group_chart(frame: pd.DataFrame, period: str) -> Spec | None:
     pattern's amount."""
     if frame.empty:
         return None
-    y = _field("group", "nominal", sort=list(frame["group"]), title=None)
-    y["axis"] = {"labelLimit": 220, "labelOverlap": False}
+    axis = {"labelLimit": 220, "labelOverlap": False}
+    y = _field("group", "nominal", sort=list(frame["group"]), title=None, axis=axis)
     tooltip = [
         _field("group", "nominal", title="Food group"),
         _field("planned_text", "nominal", title="Planned a day"),
@@ -210,8 +210,8 @@ def hei_chart(frame: pd.DataFrame) -> Spec | None:
     """Horizontal bars: each component's points over a pale bar of its maximum."""
     if frame.empty:
         return None
-    y = _field("Component", "nominal", sort=list(frame["Component"]), title=None)
-    y["axis"] = {"labelLimit": 220}
+    order = list(frame["Component"])
+    y = _field("Component", "nominal", sort=order, title=None, axis={"labelLimit": 220})
     tooltip = [
         _field("Component", "nominal"),
         _field("Points", "quantitative", format=".1f"),
@@ -273,9 +273,9 @@ def coverage_chart(plan: Plan) -> Spec | None:
     if frame.empty:
         return None
     periods = list(dict.fromkeys(frame["period"]))
-    x = _field("nutrient", "nominal", sort=list(dict.fromkeys(frame["nutrient"])))
-    x |= {"title": "Nutrient (unit)", "axis": {"labelAngle": -30, "labelLimit": 160}}
-    x["axis"]["labelOverlap"] = False
+    axis = {"labelAngle": -30, "labelLimit": 160, "labelOverlap": False}
+    order = list(dict.fromkeys(frame["nutrient"]))
+    x = _field("nutrient", "nominal", sort=order, title="Nutrient (unit)", axis=axis)
     limited = frame.dropna(subset=["max_percent"]).drop_duplicates("nutrient")
     band = {
         "data": _values(limited),
@@ -291,10 +291,9 @@ def coverage_chart(plan: Plan) -> Spec | None:
         },
         "transform": [{"calculate": "100", "as": "min_line"}],
     }
-    y = _field("percent_drawn", "quantitative", title="% of the daily minimum")
-    y["scale"] = {"domain": [0, CHART_CAP_PCT]}
-    color = _field("period", "nominal", sort=periods, title="Day")
-    color["scale"] = {"scheme": "tableau10"}
+    scale = {"domain": [0, CHART_CAP_PCT]}
+    y = _field("percent_drawn", "quantitative", title="% of the daily minimum", scale=scale)
+    color = _field("period", "nominal", sort=periods, title="Day", scale={"scheme": "tableau10"})
     bars = {
         "data": _values(frame),
         "mark": {"type": "bar"},
@@ -374,8 +373,8 @@ def sources_chart(frame: pd.DataFrame, key: str, top: int = 8) -> Spec | None:
         return None
     axis_title = f"{title(key)} per day ({unit_of(key)}, week average)"
     x = _field("per_day", "quantitative", title=axis_title)
-    y = _field("food", "nominal", sort="-x", title=None)
-    y["axis"] = {"labelLimit": 220, "labelOverlap": False}
+    axis = {"labelLimit": 220, "labelOverlap": False}
+    y = _field("food", "nominal", sort="-x", title=None, axis=axis)
     tooltip = [
         _field("food", "nominal", title="Food"),
         _field("per_day_text", "nominal", title="Per day"),
