@@ -101,7 +101,16 @@ def test_sends_are_spaced_to_the_rate(server: tuple[Busy, int]) -> None:
 
 
 def test_a_server_that_is_not_there_is_a_temporary_failure() -> None:
-    pacer, waits = _pacer(_port(), per_minute=100_000, attempts=2)
+    # A fake clock that only the waits move: a refusal can come back within the 0.6 ms the
+    # rate allows between sends, which would add a pacing wait that depends on the machine.
+    now, waits = [0.0], []
+
+    def wait(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    settings = SmtpSettings(host="127.0.0.1", port=_port(), security="none", sender="p@example.org")
+    pacer = Pacer(settings, per_minute=100_000, attempts=2, sleep=wait, clock=lambda: now[0])
     with pytest.raises(MailError, match="connection refused") as caught:
         pacer.send(_message())
     assert caught.value.temporary and pacer.tries == 2 and waits == [2.0]
