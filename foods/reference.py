@@ -7,11 +7,14 @@ The bundled files were converted from USDA SR24 by ``scripts/build_reference.py`
 
 from __future__ import annotations
 
+import csv
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 DATA_DIR = Path(str(resources.files("foods") / "data"))
 REFERENCE_FILE = DATA_DIR / "usda_sr24_reference.csv.gz"
@@ -20,30 +23,28 @@ NUTRIENTS_FILE = DATA_DIR / "nutrients.csv"
 
 
 @lru_cache(maxsize=1)
-def nutrient_info() -> pd.DataFrame:
-    """Nutrient metadata indexed by key: unit, label, SR24 column and FDC id/number."""
-    frame = pd.read_csv(NUTRIENTS_FILE, dtype={"fdc_id": "Int64", "fdc_number": str})
-    return frame.set_index("key")
+def _nutrient_rows() -> tuple[dict[str, str], ...]:
+    """The rows of ``nutrients.csv`` (key, unit, label, name, planned, SR24 column, FDC id),
+    read with :mod:`csv` so that naming a nutrient needs no pandas."""
+    with NUTRIENTS_FILE.open(encoding="utf-8", newline="") as handle:
+        return tuple(csv.DictReader(handle))
 
 
 def nutrient_keys() -> tuple[str, ...]:
     """All nutrient keys of the product, e.g. ``potassium_mg``, in table order."""
-    return tuple(nutrient_info().index)
+    return tuple(row["key"] for row in _nutrient_rows())
 
 
 def planned_nutrients() -> tuple[str, ...]:
     """The nutrient keys the planner tracks (its model, totals and checks), in table order:
     the rows of ``nutrients.csv`` marked ``planned``."""
-    info = nutrient_info()
-    return tuple(info.index[info["planned"] == 1])
+    return tuple(row["key"] for row in _nutrient_rows() if row["planned"].strip() == "1")
 
 
 @lru_cache(maxsize=1)
 def _names_and_units() -> dict[str, tuple[str, str]]:
     """``{key: (name in a sentence, unit)}``: looked up thousands of times per plan."""
-    info = nutrient_info()
-    rows = zip(info.index, info["name"], info["unit"], strict=True)
-    return {str(key): (str(name), str(unit)) for key, name, unit in rows}
+    return {row["key"]: (row["name"], row["unit"]) for row in _nutrient_rows()}
 
 
 def nutrient_name(key: str) -> str | None:
@@ -64,6 +65,8 @@ def load_reference() -> pd.DataFrame:
     Columns: ``name``, ``food_group`` and every nutrient key (float, per 100 g edible
     portion; ``NaN`` = not analysed). The frame is cached; do not modify it in place.
     """
+    import pandas as pd
+
     dtypes: dict[str, str] = {"ndb_no": "str", "name": "str", "food_group": "str"}
     dtypes.update({key: "float64" for key in nutrient_keys()})
     frame = pd.read_csv(REFERENCE_FILE, dtype=dtypes).set_index("ndb_no")
@@ -75,6 +78,8 @@ def load_reference() -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def load_portions() -> pd.DataFrame:
     """Return SR24 household measures: ``ndb_no, amount, measure, grams`` (grams per measure)."""
+    import pandas as pd
+
     return pd.read_csv(
         PORTIONS_FILE,
         dtype={"ndb_no": "str", "amount": "float64", "measure": "str", "grams": "float64"},

@@ -22,9 +22,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from foods.errors import UserError
 from foods.text import one_line
@@ -32,8 +30,10 @@ from planner import services
 from planner.domain.profile import load_profile, profile_from_dict
 from planner.domain.request import PlanRequest
 from planner.domain.weekly import rotation_penalties, week_start
-from planner.optimiser import week
 from planner.store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The request ``cramp-planner plan`` makes with its default options (a 7-day week, 20 s).
 PLAN_OPTIONS: Mapping[str, Any] = {"days": 7, "time_limit_s": 20.0}
@@ -142,6 +142,8 @@ _FOODS: pd.DataFrame | None = None
 def _start_worker(foods: pd.DataFrame, serial: bool = True) -> None:
     """Keep the person's food table in the worker (sent once per process, not per task) and,
     in a pool, plan a week's chains one after the other (one solver thread per process)."""
+    from planner.optimiser import week
+
     global _FOODS
     _FOODS = foods
     if serial:
@@ -157,8 +159,10 @@ def _plan(task: _Task) -> _Result:
         return task.name, None, None, f"saved profile is no longer valid: {one_line(exc)}", None
     request = PlanRequest(profile=profile, **task.options)
     request = replace(request, avoid_dishes=rotation_penalties(task.previous))
+    from planner.optimiser.week import plan_week
+
     try:
-        plan = week.plan_week(request, _FOODS)
+        plan = plan_week(request, _FOODS)
     except Exception as exc:  # noqa: BLE001 - recorded for this person, the batch goes on
         error = f"planning failed: {type(exc).__name__}: {one_line(exc)}"
         return task.name, None, None, error, None
@@ -264,7 +268,6 @@ def batch_plan(
     """
     start = time.perf_counter()
     summary = BatchSummary(week_start(week_of))
-    foods = services.person_foods().table
     with Store.open() as store:
         names = list(names) if names is not None else [p["name"] for p in store.list_profiles()]
         if not names and not failed:
@@ -278,6 +281,7 @@ def batch_plan(
         if day_time_limit_s is not None:
             options["day_time_limit_s"] = day_time_limit_s
         todo, done = _tasks(store, names, summary.monday, mail_for, options)
+    foods = services.person_foods().table
     hooks = hooks or Hooks()
     if hooks.start is not None:
         hooks.start(len(names) + len(failed))

@@ -23,9 +23,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import tenacity
 
 from foods.errors import UserError
@@ -35,6 +34,9 @@ from planner.batch import BatchSummary, Hooks, MailSpec, Outcome, batch_plan
 from planner.domain.weekly import week_start
 from planner.outputs.mailer import MailError, SmtpSettings, send_message
 from planner.store import MailRecord, Store
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Default pace of sending (messages a minute), well under what hosted SMTP services allow.
 DEFAULT_PER_MINUTE = 60.0

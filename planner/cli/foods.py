@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from foods.catalog import catalog_records
-from foods.reference import nutrient_keys
-from foods.schema import column_names
-from foods.search import search_foods
 from foods.vocabulary import vocabulary
 from planner import services
 from planner.cli.options import add_output, emit, float_in, int_in, print_notes
 from planner.outputs.textfmt import text_table, to_csv, to_json
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Columns of ``foods list --format table`` (the JSON and CSV forms carry every column).
 TABLE_COLUMNS = (
@@ -108,6 +106,10 @@ def _user_foods() -> pd.DataFrame:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print every catalogue food (and your own) with its fields and nutrients per 100 g."""
+    from foods.catalog import catalog_records
+    from foods.reference import nutrient_keys
+    from foods.schema import column_names
+
     records = catalog_records(_user_foods())
     if args.format == "json":
         emit(args, to_json(records))
@@ -121,6 +123,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_search(args: argparse.Namespace) -> int:
     """Print foods matching the query from the catalogue and the whole reference."""
+    from foods.search import search_foods
+
     hits = [h.to_dict() for h in search_foods(args.query, _user_foods(), limit=args.limit)]
     if args.format == "json":
         emit(args, to_json(hits))
@@ -156,6 +160,8 @@ def run_fdc_import(args: argparse.Namespace) -> int:
         aisle=args.aisle,
     )
     print_notes(imported.notes)
+    from foods.catalog import catalog_records
+
     emit(args, to_json(catalog_records(imported.table)[0]))
     return 0
 

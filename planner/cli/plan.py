@@ -10,7 +10,6 @@ from pathlib import Path
 from planner.cli.options import add_output, date_arg, emit, float_in, int_in, print_notes
 from planner.domain.profile import load_profile
 from planner.domain.request import MAX_DISH_PER_WEEK, PlanRequest
-from planner.outputs.report import plan_markdown, plan_table
 from planner.outputs.textfmt import to_json
 
 
@@ -82,10 +81,10 @@ def run(args: argparse.Namespace) -> int:
     plan = outcome.plan
     if args.format == "json":
         emit(args, to_json(plan.to_dict()))
-    elif args.format == "markdown":
-        emit(args, plan_markdown(plan))
     else:
-        emit(args, plan_table(plan))
+        from planner.outputs.report import plan_markdown, plan_table
+
+        emit(args, plan_markdown(plan) if args.format == "markdown" else plan_table(plan))
     if outcome.saved_id is not None:
         print(f"saved as plan #{outcome.saved_id} in {outcome.store_path}", file=sys.stderr)
     return 0 if plan.ok else 1

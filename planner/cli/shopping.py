@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from foods.catalog import load_catalog
 from planner.cli.options import add_output, emit, print_notes
 from planner.domain.plan import Plan, as_plan
 from planner.outputs.shopping import (
@@ -18,6 +16,9 @@ from planner.outputs.shopping import (
     to_html,
     to_markdown,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Writers of ``--format``.
 WRITERS = {"csv": to_csv, "md": to_markdown, "html": to_html}
@@ -50,6 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def foods_for(plan: Plan) -> pd.DataFrame:
     """The food table for a plan: the catalogue, plus the local store's custom foods and prices
     when the plan uses a food the catalogue lacks and a store exists (never creates one)."""
+    from foods.catalog import load_catalog
+
     foods = load_catalog()
     used = {item.food_id for day in plan.days for meal in day.meals for item in meal.items}
     if used <= set(foods.index):

@@ -9,13 +9,14 @@ names those blockers, the hard limits that bound the allowed foods, and missing 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from foods.reference import nutrient_name, nutrient_unit
 from planner.domain.plan import Source
 from planner.domain.request import PlanRequest
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Names of the target keys that are not nutrients, for messages (a nutrient's name is in
 #: ``foods/data/nutrients.csv``).

@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
-from foods.dishes import Dish
 from foods.errors import UserError
 from planner.domain.profile import SLOTS, Profile
+
+if TYPE_CHECKING:
+    from foods.dishes import Dish
 
 __all__ = [
     "SLOTS",

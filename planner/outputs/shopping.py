@@ -18,6 +18,7 @@ printable HTML page (:func:`to_html`).
 
 Examples
 --------
+>>> import pandas as pd
 >>> foods = pd.DataFrame(
 ...     {"name": ["Banana", "Cinnamon, ground"], "aisle": ["produce", "oils_condiments"],
 ...      "purchase_unit": ["1 lb", "2.4 oz jar"], "purchase_g": [454.0, 68.0],
@@ -46,9 +47,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from foods.errors import UserError
 from foods.vocabulary import labels, vocabulary
@@ -56,6 +55,9 @@ from planner.domain.plan import Plan, as_plan
 from planner.domain.planjson import MAX_ITEM_G, plan_problems
 from planner.outputs import textfmt
 from planner.outputs.templates import render
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CSV_COLUMNS",
@@ -319,11 +321,18 @@ def _plan_use(plan: Plan) -> _PlanUse:
     return use
 
 
+def _missing(value: object) -> bool:
+    """True for an empty cell of the food table: ``None``, NaN or pandas' ``NA``."""
+    import pandas as pd  # here, so that reading a plan or a have-file needs no pandas
+
+    return bool(pd.isna(value))
+
+
 def _buy_row(food_id: str, food: pd.Series, name: str, need_g: float, have_g: float) -> ShoppingRow:
     """The row for one food: whole counts or packs covering ``need_g − have_g`` grams."""
     rest_g = need_g - have_g
     count_g = food.get("count_g")
-    by_count = bool(food.get("count_unit")) and pd.notna(count_g) and float(count_g) > 0
+    by_count = bool(food.get("count_unit")) and not _missing(count_g) and float(count_g) > 0
     unit_g = float(count_g) if by_count else float(food["purchase_g"])
     quantity = _units_to_buy(rest_g, unit_g)
     buy_g = quantity * unit_g
@@ -341,8 +350,8 @@ def _buy_row(food_id: str, food: pd.Series, name: str, need_g: float, have_g: fl
         by_count=by_count,
         buy_g=buy_g,
         leftover_g=max(buy_g - rest_g, 0.0),
-        est_cost_usd=None if pd.isna(price) else buy_g / 1000.0 * float(price),
-        price_source="" if pd.isna(food.get("price_source")) else str(food["price_source"]),
+        est_cost_usd=None if _missing(price) else buy_g / 1000.0 * float(price),
+        price_source="" if _missing(food.get("price_source")) else str(food["price_source"]),
     )
 
 
