@@ -49,6 +49,8 @@ Rule = Callable[[pd.DataFrame], list[str]]
 
 def _rows(frame: pd.DataFrame, mask: pd.Series, detail: Callable[[pd.Series], str]) -> list[str]:
     """Describe each row where ``mask`` holds as ``line N (food_id 'x'): detail``."""
+    if not mask.any():  # the usual case: selecting no rows still costs a copy of the frame
+        return []
     out = []
     for idx, row in frame[mask].iterrows():
         out.append(f"{line_label(int(idx))} (food_id {row['food_id']!r}): {detail(row)}")

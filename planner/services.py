@@ -100,23 +100,19 @@ def user_food_table(store: Store) -> tuple[pd.DataFrame, list[Skipped]]:
     """The catalogue plus the store's custom foods, with the person's price overrides, and
     the saved records that had to be left out (never fatal: one bad record must not lock a
     person out of planning)."""
-    import pandas as pd
-
-    from foods.catalog import build_food_table, load_catalog
+    from foods.catalog import load_catalog
 
     catalog = load_catalog()
     skipped: list[Skipped] = []
-    extra = []
+    rows = []
     for row in store.list_custom_foods():
         food_id = str(row.get("food_id", ""))
         if food_id in catalog.index:
             reason = "the catalogue now has a food with this id; add yours again under a new id"
             skipped.append(Skipped("custom_food", food_id, reason))
-            continue
-        try:
-            extra.append(build_food_table(pd.DataFrame([row]), food_id, origin="custom"))
-        except UserError as exc:
-            skipped.append(Skipped("custom_food", food_id, one_line(exc)))
+        else:
+            rows.append(row)
+    extra = _custom_tables(rows, skipped)
     known = set(catalog.index).union(*(set(t.index) for t in extra))
     prices = {}
     for food_id, price in store.price_overrides().items():
@@ -125,6 +121,30 @@ def user_food_table(store: Store) -> tuple[pd.DataFrame, list[Skipped]]:
         else:
             skipped.append(Skipped("price", food_id, "no food has this id any more"))
     return load_catalog(extra, prices), skipped
+
+
+def _custom_tables(rows: list[dict[str, Any]], skipped: list[Skipped]) -> list[pd.DataFrame]:
+    """The saved custom foods as built tables: all in one table (a build costs ≈ 0.07 s
+    however many rows), or, when one is broken, one table per food so that only the broken
+    ones are left out (each added to ``skipped`` with its reason)."""
+    import pandas as pd
+
+    from foods.catalog import build_food_table
+
+    if not rows:
+        return []
+    try:
+        return [build_food_table(pd.DataFrame(rows), "your foods", origin="custom")]
+    except UserError:
+        pass  # find which records are broken
+    extra = []
+    for row in rows:
+        food_id = str(row.get("food_id", ""))
+        try:
+            extra.append(build_food_table(pd.DataFrame([row]), food_id, origin="custom"))
+        except UserError as exc:
+            skipped.append(Skipped("custom_food", food_id, one_line(exc)))
+    return extra
 
 
 @dataclass(frozen=True)
