@@ -285,14 +285,14 @@ def _raise_if(problems: list[tuple[str, list[str]]], source: str) -> None:
 
 def _join_nutrients(typed: pd.DataFrame) -> pd.DataFrame:
     """Fill nutrient columns from the reference for rows with ``ndb_no``; keep own values."""
-    ref = load_reference()
+    keys = list(nutrient_keys())
     out = typed.copy()
-    linked = out["ndb_no"] != ""
-    for key in nutrient_keys():
-        own = out[key] if key in out.columns else pd.Series(math.nan, index=out.index)
-        joined = out.loc[linked, "ndb_no"].map(ref[key])
-        out[key] = own.astype("float64")
-        out.loc[linked, key] = joined.astype("float64")
+    linked = (out["ndb_no"] != "").to_numpy()
+    values = out.reindex(columns=keys).astype("float64")  # a column not given: all NaN
+    if linked.any():
+        found = load_reference()[keys].reindex(out.loc[linked, "ndb_no"])
+        values.loc[linked, keys] = found.to_numpy(dtype="float64")
+    out[keys] = values
     return out
 
 
