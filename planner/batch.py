@@ -256,6 +256,7 @@ def batch_plan(
     failed: Sequence[Outcome] = (),
     mail_for: MailFor | None = None,
     day_time_limit_s: float | None = None,
+    days: int | None = None,
 ) -> BatchSummary:
     """Plan and save the week of ``week_of`` for ``names`` (default: every saved profile).
 
@@ -264,7 +265,8 @@ def batch_plan(
     belongs to); ``on_outcome`` is called in the driver as each person is done (for
     progress); ``failed`` are people already known to fail (files that are not profiles),
     reported with the rest; ``mail_for`` says whose task also builds the week's e-mail;
-    ``day_time_limit_s`` is the most seconds one day's search may take (default: as ``plan``).
+    ``day_time_limit_s`` is the most seconds one day's search may take and ``days`` the days
+    planned from the Monday (defaults: as ``plan``, :data:`PLAN_OPTIONS`).
     """
     start = time.perf_counter()
     summary = BatchSummary(week_start(week_of))
@@ -280,6 +282,8 @@ def batch_plan(
         options = dict(PLAN_OPTIONS)
         if day_time_limit_s is not None:
             options["day_time_limit_s"] = day_time_limit_s
+        if days is not None:
+            options["days"] = days
         todo, done = _tasks(store, names, summary.monday, mail_for, options)
     foods = services.person_foods().table
     hooks = hooks or Hooks()

@@ -194,6 +194,7 @@ def batch_email(
     hooks: Hooks | None = None,
     failed: Sequence[Outcome] = (),
     day_time_limit_s: float | None = None,
+    days: int | None = None,
 ) -> BatchSummary:
     """Plan (or find saved) the week of ``week_of`` for ``names`` (default: every saved
     profile) and send each person with an address their week, once.
@@ -212,4 +213,5 @@ def batch_email(
         failed=failed,
         mail_for=mailer.spec,
         day_time_limit_s=day_time_limit_s,
+        days=days,
     )

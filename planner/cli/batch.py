@@ -13,7 +13,7 @@ from planner.outputs.textfmt import text_table, to_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``batch plan`` and ``batch email`` (``--week-of D``, who, ``--workers N`` or
+    """Add ``batch plan`` and ``batch email`` (``--week-of D [--days N]``, who, ``--workers N`` or
     ``--ray ADDRESS``, ``--format table|json``; email also ``--max-per-minute``)."""
     parser = sub.add_parser("batch", help="plan (and e-mail) the week for many saved profiles")
     actions = parser.add_subparsers(dest="batch_command", metavar="ACTION", required=True)
@@ -45,6 +45,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     """The options ``batch plan`` and ``batch email`` share."""
     parser.add_argument(
         "--week-of", type=date_arg, required=True, metavar="YYYY-MM-DD", help="a day of the week"
+    )
+    parser.add_argument(
+        "--days", type=int_in(1, 7), default=7, help="days to plan, 1–7 (default 7, as 'plan')"
     )
     who = parser.add_mutually_exclusive_group()
     who.add_argument("--profiles", metavar="NAME,NAME", help="only these saved profiles")
@@ -104,6 +107,7 @@ def run_batch(args: argparse.Namespace) -> int:
         "workers": args.workers,
         "ray_address": args.ray,
         "day_time_limit_s": args.day_time_limit,
+        "days": args.days,
     }
     week = args.week_of or dt.date.today()
     try:

@@ -170,6 +170,11 @@ CASES: tuple[Case, ...] = (
         says=("--ray: is empty",),
     ),
     Case(
+        "a batch of eight days",
+        ("batch", "plan", "--week-of", "2026-12-07", "--days", "8"),
+        says=("--days: 8 is outside 1–7",),
+    ),
+    Case(
         "a batch on a store with nobody saved",
         ("batch", "plan", "--week-of", "2026-12-07"),
         says=("no saved profiles to plan",),

@@ -22,8 +22,9 @@ from planner.store import Store, StoreError
 
 MONDAY = dt.date(2026, 12, 7)
 #: Each day may search until it proves its menu, so a plan does not depend on the machine's
-#: load (the pool's processes share two cores with the test).
-SEARCH = {"day_time_limit_s": 30.0}
+#: load (the pool's processes share two cores with the test). Two days: these tests are about
+#: the batch (saving, skipping, pools, the script), not the week (tests/solver/test_planner.py).
+SEARCH = {"day_time_limit_s": 30.0, "days": 2}
 
 
 @pytest.fixture
@@ -51,6 +52,7 @@ def test_a_batch_saves_each_week_skips_it_next_time_and_records_a_broken_profile
     assert failed.name == "cy" and "age" in failed.reason and "14" in failed.reason
     saved = {p.profile_name: p for p in services.list_plans() if p.week_start == MONDAY}
     assert set(saved) == {"ana", "bo"}
+    assert all(len(services.saved_plan(p.id).plan["days"]) == 2 for p in saved.values())
 
     again = batch.batch_plan(MONDAY, workers=2)  # a stopped or repeated batch resumes
     assert (again.count("planned"), again.count("skipped"), again.count("failed")) == (0, 2, 1)
@@ -85,8 +87,8 @@ def test_the_installed_script_plans_a_folder_of_profile_files(tmp_path: Path) ->
     (folder / "notes.txt").write_text("not a profile")
     script = Path(sys.executable).with_name("cramp-planner")
     done = subprocess.run(
-        [str(script), "batch", "plan", "--week-of", "2026-12-09", "--from-dir", str(folder),
-         "--workers", "2", "--format", "json"],
+        [str(script), "batch", "plan", "--week-of", "2026-12-09", "--days", "2", "--from-dir",
+         str(folder), "--workers", "2", "--format", "json"],
         capture_output=True, text=True, env=dict(os.environ), timeout=300,
     )  # fmt: skip
     assert done.returncode == 1, done.stderr  # one person failed
@@ -95,6 +97,7 @@ def test_the_installed_script_plans_a_folder_of_profile_files(tmp_path: Path) ->
     fay = next(p for p in summary["people"] if p["name"] == "fay")
     assert "weight_kg" in fay["reason"] and "Traceback" not in done.stderr
     assert {"dee", "eli"} <= {p["name"] for p in services.list_profiles()}
+    assert [len(services.saved_plan(p.id).plan["days"]) for p in services.list_plans()] == [2, 2]
     assert "dee: planned" in done.stderr and "eli: planned" in done.stderr  # progress lines
 
 
@@ -126,8 +129,8 @@ def test_on_a_terminal_the_installed_script_draws_a_bar_with_rate_and_time_left(
     reader = threading.Thread(target=read_screen, daemon=True)
     reader.start()
     with subprocess.Popen(
-        [str(script), "batch", "plan", "--week-of", "2026-12-07", "--from-dir", str(folder),
-         "--workers", "1"],
+        [str(script), "batch", "plan", "--week-of", "2026-12-07", "--days", "2", "--from-dir",
+         str(folder), "--workers", "1"],
         stdout=subprocess.PIPE, stderr=terminal, text=True, env=dict(os.environ, COLUMNS="120"),
     ) as run:  # fmt: skip
         os.close(terminal)
