@@ -269,6 +269,8 @@ def batch_plan(
     planned from the Monday (defaults: as ``plan``, :data:`PLAN_OPTIONS`).
     """
     start = time.perf_counter()
+    if ray_address is not None:
+        _check_reachable(ray_address)  # at once, before any work
     summary = BatchSummary(week_start(week_of))
     with Store.open() as store:
         names = list(names) if names is not None else [p["name"] for p in store.list_profiles()]
@@ -378,7 +380,6 @@ def _connect_ray(address: str) -> Any:
             "(or run without --ray to plan in a local process pool)"
         ) from None
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
-    _check_reachable(address)
     try:
         ray.init(address=address, logging_level=logging.ERROR, log_to_driver=False)
     except (ConnectionError, ValueError, RuntimeError) as exc:
