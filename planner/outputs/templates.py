@@ -11,15 +11,18 @@ error, not an empty string, so a renamed field fails a test instead of vanishing
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from planner.outputs.textfmt import md_escape
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 @cache
 def _environment() -> jinja2.Environment:
+    import jinja2  # at the first document written, not when a command only reads its input
+
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("planner.outputs", "templates"),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",)),

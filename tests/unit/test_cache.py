@@ -113,18 +113,43 @@ def test_the_cached_dishes_are_the_built_ones(folder: Path) -> None:
     assert cache.cached("dishes", Builder(None)) == dishes
 
 
+HEAVY = ("pandas", "pulp", "highspy", "requests", "jinja2")
+
+
+def loaded_after(argv: list[str], folder: Path) -> str:
+    """``"STATUS [heavy modules loaded]"`` of running ``cramp-planner ARGV`` in a fresh process."""
+    code = (
+        "import sys\nfrom planner.cli import main\ntry:\n    status = main(sys.argv[1:])\n"
+        "except SystemExit as stop:\n    status = stop.code\n"
+        f"print(status, sorted(set({HEAVY!r}) & set(sys.modules)), file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *argv], cwd=folder, capture_output=True, text=True
+    )
+    return done.stderr.splitlines()[-1]
+
+
 @pytest.mark.parametrize(
     "argv", [["targets", "--profile", "p.json"], ["profile", "list"], ["plans", "list"]]
 )
 def test_commands_without_food_tables_start_without_pandas(argv: list[str], tmp_path: Path) -> None:
     """``targets``, ``profile`` and ``plans`` start in ≈ 0.2 s: no pandas, no solver."""
     (tmp_path / "p.json").write_text(json.dumps(PROFILE))
-    code = (
-        "import sys; from planner.cli import main; status = main(sys.argv[1:]); "
-        "heavy = sorted({'pandas', 'pulp', 'highspy', 'requests', 'jinja2'} & set(sys.modules)); "
-        "print(status, heavy, file=sys.stderr)"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code, *argv], cwd=tmp_path, capture_output=True, text=True
-    )
-    assert done.stderr.splitlines()[-1] == "0 []", done.stderr
+    assert loaded_after(argv, tmp_path) == "0 []"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["plan", "--profile", "p.json", "--days", "0"],
+        ["shopping-list", "--plan", "p.json"],  # a profile is not a plan
+        ["batch", "plan", "--week-of", "2026-12-07"],  # nobody saved
+        ["foods", "fdc-import", "1", "--serving-g", "nan"],
+    ],
+)
+def test_refused_input_is_answered_before_anything_heavy_loads(
+    argv: list[str], tmp_path: Path
+) -> None:
+    """A wrong argument or file is said at once (≈ 0.1–0.3 s), not after loading the tables."""
+    (tmp_path / "p.json").write_text(json.dumps(PROFILE))
+    assert loaded_after(argv, tmp_path) == "2 []"
