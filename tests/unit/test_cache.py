@@ -114,42 +114,38 @@ def test_the_cached_dishes_are_the_built_ones(folder: Path) -> None:
 
 
 HEAVY = ("pandas", "pulp", "highspy", "requests", "jinja2")
+#: Commands that need no food table, then refused input: each with the exit status it must give.
+LIGHT: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("targets", "--profile", "p.json"), 0),
+    (("profile", "list"), 0),
+    (("plans", "list"), 0),
+    (("plan", "--profile", "p.json", "--days", "0"), 2),
+    (("shopping-list", "--plan", "p.json"), 2),  # a profile is not a plan
+    (("batch", "plan", "--week-of", "2026-12-07"), 2),  # nobody saved
+    (("foods", "fdc-import", "1", "--serving-g", "nan"), 2),
+)
+#: Runs each command of ``sys.argv[1]`` (JSON) in turn in this one process; after each, prints
+#: its exit status and the heavy modules loaded so far (the first command that loads one is
+#: the first line that shows it).
+RUN_EACH = f"""
+import json, sys
+from planner.cli import main
+for argv in json.loads(sys.argv[1]):
+    try:
+        status = main(argv)
+    except SystemExit as stop:
+        status = stop.code
+    print(status, sorted(set({HEAVY!r}) & set(sys.modules)), file=sys.stderr)
+"""
 
 
-def loaded_after(argv: list[str], folder: Path) -> str:
-    """``"STATUS [heavy modules loaded]"`` of running ``cramp-planner ARGV`` in a fresh process."""
-    code = (
-        "import sys\nfrom planner.cli import main\ntry:\n    status = main(sys.argv[1:])\n"
-        "except SystemExit as stop:\n    status = stop.code\n"
-        f"print(status, sorted(set({HEAVY!r}) & set(sys.modules)), file=sys.stderr)"
-    )
+def test_light_commands_and_refused_input_load_nothing_heavy(tmp_path: Path) -> None:
+    """``targets``, ``profile`` and ``plans`` start in ≈ 0.1 s (no pandas, no solver), and a
+    wrong argument or file is said at once, not after loading the tables."""
+    (tmp_path / "p.json").write_text(json.dumps(PROFILE))
+    argvs = json.dumps([list(argv) for argv, _ in LIGHT])
     done = subprocess.run(
-        [sys.executable, "-c", code, *argv], cwd=folder, capture_output=True, text=True
+        [sys.executable, "-c", RUN_EACH, argvs], cwd=tmp_path, capture_output=True, text=True
     )
-    return done.stderr.splitlines()[-1]
-
-
-@pytest.mark.parametrize(
-    "argv", [["targets", "--profile", "p.json"], ["profile", "list"], ["plans", "list"]]
-)
-def test_commands_without_food_tables_start_without_pandas(argv: list[str], tmp_path: Path) -> None:
-    """``targets``, ``profile`` and ``plans`` start in ≈ 0.2 s: no pandas, no solver."""
-    (tmp_path / "p.json").write_text(json.dumps(PROFILE))
-    assert loaded_after(argv, tmp_path) == "0 []"
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["plan", "--profile", "p.json", "--days", "0"],
-        ["shopping-list", "--plan", "p.json"],  # a profile is not a plan
-        ["batch", "plan", "--week-of", "2026-12-07"],  # nobody saved
-        ["foods", "fdc-import", "1", "--serving-g", "nan"],
-    ],
-)
-def test_refused_input_is_answered_before_anything_heavy_loads(
-    argv: list[str], tmp_path: Path
-) -> None:
-    """A wrong argument or file is said at once (≈ 0.1–0.3 s), not after loading the tables."""
-    (tmp_path / "p.json").write_text(json.dumps(PROFILE))
-    assert loaded_after(argv, tmp_path) == "2 []"
+    lines = [line for line in done.stderr.splitlines() if line[:1].isdigit()]
+    assert lines == [f"{status} []" for _, status in LIGHT], done.stderr
