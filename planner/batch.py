@@ -153,14 +153,14 @@ def _start_worker(foods: pd.DataFrame, serial: bool = True) -> None:
 def _plan(task: _Task) -> _Result:
     """Plan one person's week in a worker: ``(name, plan JSON, request summary, error)``; an
     unexpected failure of one person is that person's reason, never the batch's end."""
+    from planner.optimiser.week import plan_week  # imported where a week is planned
+
     try:
         profile = profile_from_dict(task.profile)
     except UserError as exc:
         return task.name, None, None, f"saved profile is no longer valid: {one_line(exc)}", None
     request = PlanRequest(profile=profile, **task.options)
     request = replace(request, avoid_dishes=rotation_penalties(task.previous))
-    from planner.optimiser.week import plan_week
-
     try:
         plan = plan_week(request, _FOODS)
     except Exception as exc:  # noqa: BLE001 - recorded for this person, the batch goes on
