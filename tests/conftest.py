@@ -75,8 +75,8 @@ def scan_components_once() -> Iterator[None]:
         yield
 
 
-#: Tests that take five seconds or more: started first, so that parallel workers
-#: (``make test``: pytest-xdist) do not end with one of them still running alone.
+#: The longest tests (about 4 to 23 s each on a 2-core machine): started first, so that
+#: parallel workers (``make test``: pytest-xdist) do not end with one of them running alone.
 SLOW = (
     "tests/e2e/test_e2e_browser.py",
     "tests/solver/test_batch_ray.py::test_the_ray_cluster_saves_the_plans_the_pool_saves",
