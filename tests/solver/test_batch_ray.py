@@ -32,15 +32,16 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
-    """A two-CPU Ray head node on 127.0.0.1; its address.
+    """A one-CPU Ray head node on 127.0.0.1 (no dashboard, no log monitor); its address.
 
     ``ray start --block`` runs in a process group of its own; the group is killed at the end
     (``ray stop`` takes 6 s, a graceful SIGTERM half a minute).
     """
     port = _free_port()
     start = [str(BIN / "ray"), "start", "--head", "--block", "--node-ip-address=127.0.0.1",
-             f"--port={port}", "--num-cpus=2", "--include-dashboard=false",
-             "--object-store-memory=200000000", "--disable-usage-stats"]  # fmt: skip
+             f"--port={port}", "--num-cpus=1", "--include-dashboard=false",
+             "--include-log-monitor=false", "--object-store-memory=200000000",
+             "--disable-usage-stats"]  # fmt: skip
     head = subprocess.Popen(
         start, env=dict(os.environ, **RAY_ENV), stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, start_new_session=True,
@@ -61,8 +62,8 @@ def cluster() -> Iterator[str]:
 def _batch(folder: Path, data: Path, *where: str) -> dict[str, Any]:
     env = dict(os.environ, CRAMP_DATA_DIR=str(data), **RAY_ENV)
     done = subprocess.run(
-        [str(BIN / "cramp-planner"), "batch", "plan", "--week-of", "2026-12-07", "--from-dir",
-         str(folder), *where, "--day-time-limit", "30", "--format", "json"],
+        [str(BIN / "cramp-planner"), "batch", "plan", "--week-of", "2026-12-07", "--days", "2",
+         "--from-dir", str(folder), *where, "--day-time-limit", "30", "--format", "json"],
         env=env, capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
