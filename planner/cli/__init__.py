@@ -21,6 +21,7 @@ import sys
 from collections.abc import Sequence
 
 from foods.errors import UserError
+from planner import one_blas_thread
 
 #: Command name → its module under ``planner.cli``, in the order ``--help`` lists them.
 COMMANDS: dict[str, str] = {
@@ -121,6 +122,7 @@ def keep_stdout_for_documents() -> None:
 
 def entry() -> None:
     """The ``cramp-planner`` console script: clean stdout, clear errors, prompt Ctrl-C."""
+    one_blas_thread()
     keep_stdout_for_documents()
     try:
         status = main()

@@ -132,6 +132,7 @@ def wait_idle(page, timeout_ms: float = 60_000) -> None:  # noqa: ANN001 - Playw
                 && !document.querySelector('[data-testid="stSpinner"]')
                 && !document.querySelector('[data-stale="true"]');
         }""",
+        polling=100,
         timeout=timeout_ms,
     )
 
