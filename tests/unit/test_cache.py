@@ -4,6 +4,7 @@ commands that need no food table."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -149,3 +150,30 @@ def test_light_commands_and_refused_input_load_nothing_heavy(tmp_path: Path) -> 
     )
     lines = [line for line in done.stderr.splitlines() if line[:1].isdigit()]
     assert lines == [f"{status} []" for _, status in LIGHT], done.stderr
+
+
+#: Runs the console script's entry on ``targets`` and says, at exit, the OpenBLAS setting the
+#: process ran with.
+ENTRY_THEN_SAY = """
+import atexit, os, sys
+atexit.register(lambda: print("blas", os.environ.get("OPENBLAS_NUM_THREADS"), file=sys.stderr))
+sys.argv = ["cramp-planner", "targets", "--profile", "p.json"]
+from planner.cli import entry
+entry()
+"""
+
+
+@pytest.mark.parametrize(("given", "used"), [(None, "1"), ("2", "2")])
+def test_the_cli_asks_for_one_blas_thread_unless_told_otherwise(
+    tmp_path: Path, given: str | None, used: str
+) -> None:
+    (tmp_path / "p.json").write_text(json.dumps(PROFILE))
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    done = subprocess.run(
+        [sys.executable, "-c", ENTRY_THEN_SAY], cwd=tmp_path, env=env, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert f"blas {used}" in done.stderr.splitlines()
