@@ -741,9 +741,12 @@ def test_foods_page_adds_a_usda_reference_food_with_a_serving() -> None:
     with Store.open() as store:
         rows = store.list_custom_foods()
     assert len(rows) == 1 and rows[0]["ndb_no"] and float(rows[0]["serving_g"]) > 0
-    # the new food is in the planner's table now
+    # the new food is in the planner's table now: the plan page plans with it (one day)
+    at.session_state["request"] = dict(at.session_state["request"]) | {"days": 1}
+    at.session_state["planned"] = at.session_state["request"]
     at.switch_page("ui/pages/plan.py").run()
     assert not at.exception
+    assert len(current_plan(at)["days"]) == 1
 
 
 def _fields(node: Any) -> set[str]:

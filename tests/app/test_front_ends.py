@@ -46,14 +46,14 @@ def test_cli_and_dashboard_plan_the_same_day_with_the_persons_prices(tmp_path: P
     assert done.returncode == 0, done.stderr
     from_cli = json.loads(done.stdout)
 
+    from ui.state import cached_plan, default_request, request_json
+
+    request = default_request() | {"days": 1}  # the dashboard's first request, for one day
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
-    request = dict(at.session_state["request"]) | {"days": 1}
     at.session_state["request"] = request
     at.session_state["planned"] = request
     at.run()
     assert not at.exception, at.exception
-    from ui.state import cached_plan, request_json
 
     from_dashboard = cached_plan(request_json(request), services.foods_snapshot())
 

@@ -252,7 +252,7 @@ def test_a_week_sent_by_the_email_command_is_not_sent_again_by_the_batch(
     for key, value in (("HOST", "127.0.0.1"), ("PORT", str(controller.port)),
                        ("SECURITY", "none"), ("FROM", SENDER)):  # fmt: skip
         monkeypatch.setenv(f"CRAMP_SMTP_{key}", value)
-    services.email_week("ana@example.com", week_of=MONDAY, profile_name="ana")
+    services.email_week("ana@example.com", week_of=MONDAY, profile_name="ana", days=SEARCH["days"])
     summary = batch_email(MONDAY, ["ana"], workers=1, pacer=Pacer(settings(controller.port)))
     assert [(o.result, o.mail) for o in summary.outcomes] == [("skipped", "already sent")]
     assert inbox.received() == {"ana@example.com": 1}

@@ -63,6 +63,11 @@ def week() -> dict[str, Any]:
     return plan_of(DEMO)
 
 
+@pytest.fixture(scope="module")
+def vegan_week() -> dict[str, Any]:
+    return plan_of(VEGAN)
+
+
 def _items(plan: Mapping[str, Any]) -> list[tuple[int, str, Mapping[str, Any]]]:
     return [(d["day"], m["slot"], i) for d in plan["days"] for m in d["meals"] for i in m["items"]]
 
@@ -150,14 +155,13 @@ def test_demo_week_cost_stays_within_the_thrifty_food_plan(week: dict[str, Any])
     assert cost <= 56.20 / 7  # USDA Thrifty Food Plan, woman 19–50, February 2023
 
 
-def test_a_vegan_week_dear_in_vitamin_d_is_brought_back_within_the_thrifty_food_plan() -> None:
+def test_a_vegan_week_dear_in_vitamin_d_is_brought_back_within_the_thrifty_food_plan(
+    vegan_week: dict[str, Any],
+) -> None:
     # Vitamin D from fortified soy milk and UV-exposed mushrooms makes the vegan demo's days
     # dear late in each chain; the week's dearest day is planned again within what is left.
-    vegan = dataclasses.replace(DEMO, diet="vegan")
-    request = PlanRequest(profile=vegan, days=7, **SEARCH)
-    plan = plan_week(request, FOODS).to_dict()
-    assert sum(d["cost_usd"] for d in plan["days"]) / 7 <= 56.20 / 7
-    assert_meal_rules(plan)
+    assert sum(d["cost_usd"] for d in vegan_week["days"]) / 7 <= 56.20 / 7
+    assert_meal_rules(vegan_week)
 
 
 def test_a_planned_week_reads_back_from_its_json_unchanged(week: dict[str, Any]) -> None:
@@ -186,9 +190,8 @@ def test_plan_is_deterministic() -> None:
 # --- who the person is ---------------------------------------------------------------------------
 
 
-def test_vegan_week_uses_only_vegan_foods_and_meets_calcium() -> None:
-    plan = plan_of(VEGAN)
-    assert_meal_rules(plan)
+def test_vegan_week_uses_only_vegan_foods_and_meets_calcium(vegan_week: dict[str, Any]) -> None:
+    plan = vegan_week
     for _, _, item in _items(plan):
         assert "vegan" in FOODS.at[item["food_id"], "diet_tags"], item["name"]
     assert not [s for s in plan["shortfalls"] if s["nutrient"] == "calcium_mg"]
