@@ -30,6 +30,7 @@ as such. Usage: ``python scripts/build_food_groups.py`` (reads only this reposit
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -299,30 +300,44 @@ CUP_OVERRIDE = {
 }
 
 
-def cup_grams(portions: pd.DataFrame, ndb: str) -> float | None:
-    """Grams of one cup of a food from SR24's cup measures (any amount: "0.5 cup" counts
-    double), by :data:`CUP_PREFERENCE`."""
-    rows = portions[portions.ndb_no == ndb]
-    cups = rows[rows.measure.str.match(r"^cups?\b", case=False) & (rows.amount > 0)]
+#: One SR24 cup measure: its description, grams and amount (cups).
+Cup = tuple[str, float, float]
+
+
+def cup_measures(portions: pd.DataFrame) -> dict[str, list[Cup]]:
+    """SR24's cup measures of some amount, leaving out :data:`CUP_AVOID`, by NDB number (in
+    the file's order)."""
+    cups = portions[portions.measure.str.match(r"^cups?\b", case=False) & (portions.amount > 0)]
     cups = cups[~cups.measure.str.contains("|".join(CUP_AVOID), case=False)]
+    found: dict[str, list[Cup]] = {}
+    for ndb, measure, grams, amount in zip(
+        cups.ndb_no, cups.measure, cups.grams, cups.amount, strict=True
+    ):
+        found.setdefault(str(ndb), []).append((str(measure), float(grams), float(amount)))
+    return found
+
+
+def cup_grams(cups: list[Cup]) -> float | None:
+    """Grams of one cup of a food from its cup measures (any amount: "0.5 cup" counts
+    double), by :data:`CUP_PREFERENCE`."""
     for word in CUP_PREFERENCE:
-        hits = cups[cups.measure.str.contains(word, case=False)] if word else cups
-        if not hits.empty:
-            return float(hits.grams.iloc[0] / hits.amount.iloc[0])
+        for measure, grams, amount in cups:
+            if word in measure.lower():
+                return grams / amount
     return None
 
 
 Row = tuple[str, str, float, str]
 
 
-def rows_for(food: pd.Series, portions: pd.DataFrame) -> list[Row]:
+def rows_for(food: pd.Series, cups: Mapping[str, list[Cup]]) -> list[Row]:
     """``(component, basis, value, note)`` rows of one catalogue food (see
-    :mod:`foods.food_groups` for the bases)."""
+    :mod:`foods.food_groups` for the bases); ``cups`` from :func:`cup_measures`."""
     f, ndb = str(food.food_id), str(food.ndb_no)
     out: list[Row] = []
     cup = (
         CUP_OVERRIDE.get(f)
-        or cup_grams(portions, ndb)
+        or cup_grams(cups.get(ndb, []))
         or CUP_FALLBACK.get(f)
         or float(food.serving_g) * 2
     )
@@ -430,9 +445,10 @@ def sugar_rows(food: pd.Series) -> list[Row]:
 def main() -> None:
     catalog = pd.read_csv(DATA / "catalog.csv", dtype=str, keep_default_na=False)
     portions = pd.read_csv(DATA / "usda_sr24_portions.csv.gz", dtype={"ndb_no": str})
+    cups = cup_measures(portions)
     records = []
     for _, food in catalog.iterrows():
-        found = rows_for(food, portions)
+        found = rows_for(food, cups)
         if not found:
             records.append([food.food_id, "none", "per_100g", 0, NONE_NOTE])
         for component, basis, value, note in found:
