@@ -19,7 +19,8 @@ MONDAY = dt.date(2026, 11, 23)
 
 def test_consecutive_weeks_rotate_dishes_and_still_meet_targets() -> None:
     services.save_profile("ana", demo_profile())
-    request = PlanRequest(profile=demo_profile(), days=7, day_time_limit_s=30.0)
+    # Three days a "week": the rotation penalises whatever the last saved plan served.
+    request = PlanRequest(profile=demo_profile(), days=3, day_time_limit_s=30.0)
     first = services.plan_week_of(request, MONDAY, profile_name="ana", save=True)
     second = services.plan_week_of(
         request, MONDAY + dt.timedelta(days=7), profile_name="ana", save=True
