@@ -1,13 +1,14 @@
 """Start-up benchmark: wall time of the installed ``cramp-planner`` for short commands.
 
 Each command runs ``--runs`` times (default 7) as a fresh process after one warm-up (which
-also fills the table cache); the table gives the median and every run. A command that needs
-no food table (``targets``, ``profile``, ``plans``) should not load pandas; a 1-day ``plan``
-shows the start-up a planning command pays before its solve; a refused argument (``--days 0``)
-should be answered before anything heavy is loaded. The project's modules are compiled to
-bytecode first (``compileall``), as an installed wheel or any run that may write
-``__pycache__`` has them, so that ``PYTHONDONTWRITEBYTECODE`` does not add compiling to
-every run.
+also fills the table cache); the table gives the median and every run, and the median CPU
+seconds (user + system) of the process, which is what a parallel run on two cores pays. A
+command that needs no food table (``targets``, ``profile``, ``plans``) should not load pandas;
+a 1-day ``plan`` shows the start-up a planning command pays before its solve; a refused
+argument (``--days 0``) should be answered before anything heavy is loaded. The project's
+modules are compiled to bytecode first (``compileall``), as an installed wheel or any run that
+may write ``__pycache__`` has them, so that ``PYTHONDONTWRITEBYTECODE`` does not add compiling
+to every run.
 
 ``--src DIR`` measures another checkout of the project with the same interpreter (its
 packages first on ``PYTHONPATH``), e.g. the commit before a change, for a before/after pair.
@@ -23,6 +24,7 @@ import argparse
 import compileall
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -49,9 +51,15 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
 REFUSED: dict[tuple[str, ...], int] = {("plan", "--profile", "p.json", "--days", "0"): 2}
 
 
-def seconds(args: tuple[str, ...], folder: Path, env: dict[str, str]) -> float:
-    """Wall seconds of one run of ``cramp-planner ARGS`` (fails loudly on an unexpected exit
-    status)."""
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def seconds(args: tuple[str, ...], folder: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of ``cramp-planner ARGS`` (fails loudly on an
+    unexpected exit status)."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "planner", *args],
@@ -62,7 +70,7 @@ def seconds(args: tuple[str, ...], folder: Path, env: dict[str, str]) -> float:
     )
     if done.returncode != REFUSED.get(args, 0):
         raise SystemExit(f"cramp-planner {' '.join(args)}: exit status {done.returncode}")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
 
 
 def main() -> None:
@@ -81,12 +89,14 @@ def main() -> None:
             env["PYTHONPATH"] = str(source)
         for package in ("planner", "foods"):
             compileall.compile_dir(source / package, quiet=1)
-        rows = ["| command | median s | runs, s |", "|---|--:|---|"]
+        rows = ["| command | median s | median CPU s | runs, s |", "|---|--:|--:|---|"]
         for command in COMMANDS:
             seconds(command, folder, env)  # warm-up: page cache, table cache
             runs = [seconds(command, folder, env) for _ in range(args.runs)]
-            shown = ", ".join(f"{r:.2f}" for r in runs)
-            rows.append(f"| `{' '.join(command)}` | **{statistics.median(runs):.2f}** | {shown} |")
+            wall = statistics.median(w for w, _ in runs)
+            cpu = statistics.median(c for _, c in runs)
+            shown = ", ".join(f"{w:.2f}" for w, _ in runs)
+            rows.append(f"| `{' '.join(command)}` | **{wall:.2f}** | {cpu:.2f} | {shown} |")
     body = "\n".join(
         [
             f"Machine: {machine()}  ",
