@@ -4,6 +4,7 @@ the real per-user ones)."""
 from __future__ import annotations
 
 import compileall
+import itertools
 import os
 import sys
 from collections.abc import Iterator
@@ -58,9 +59,17 @@ def _table_cache(
         yield folder
 
 
+#: Numbers the tests' data folders within a process (each worker has its own base folder).
+_DATA_FOLDERS = itertools.count()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("CRAMP_DATA_DIR", str(tmp_path_factory.mktemp("cramp-data")))
+    """A data folder of its own for every test, not created: the product creates it when it
+    first saves something, as on a person's first run. (A numbered ``mktemp`` per test lists
+    every earlier folder each time: ≈ 0.5 s per 600 tests.)"""
+    folder = tmp_path_factory.getbasetemp() / "data" / str(next(_DATA_FOLDERS))
+    monkeypatch.setenv("CRAMP_DATA_DIR", str(folder))
     for name in ("CRAMP_SMTP_HOST", "CRAMP_SMTP_PASSWORD", "FDC_API_KEY", "FDC_API_URL"):
         monkeypatch.delenv(name, raising=False)
 
