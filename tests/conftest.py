@@ -93,7 +93,7 @@ def scan_components_once() -> Iterator[None]:
 #: parallel workers (``make test``: pytest-xdist) do not end with one of them running alone.
 SLOW = (
     "tests/e2e/test_e2e_browser.py",
-    "tests/solver/test_batch_ray.py::test_the_ray_cluster_saves_the_plans_the_pool_saves",
+    "tests/solver/test_batch_ray.py::test_the_ray_cluster_saves_the_plans_the_script_saves_alone",
     "tests/solver/test_batch_email.py::test_a_batch_killed_mid_way_resumes_with_nobody_twice",
     "tests/e2e/test_hostile_inputs.py::test_every_hostile_input_gets_a_clear_answer",
     "tests/e2e/test_cli_installed.py::test_every_document_command_prints_only_its_document",
