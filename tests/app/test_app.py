@@ -40,8 +40,8 @@ def start() -> AppTest:
 
 
 def page(name: str) -> AppTest:
-    """Run the app, then switch to ``ui/pages/<name>.py``."""
-    at = start()
+    """Open the app at ``ui/pages/<name>.py`` (as following a link to that page does)."""
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.switch_page(f"ui/pages/{name}.py").run()
     assert not at.exception, at.exception
     return at
