@@ -132,7 +132,6 @@ def wait_idle(page, timeout_ms: float = 60_000) -> None:  # noqa: ANN001 - Playw
                 && !document.querySelector('[data-testid="stSpinner"]')
                 && !document.querySelector('[data-stale="true"]');
         }""",
-        polling=100,
         timeout=timeout_ms,
     )
 
