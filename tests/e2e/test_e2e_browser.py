@@ -136,6 +136,18 @@ def wait_idle(page, timeout_ms: float = 60_000) -> None:  # noqa: ANN001 - Playw
     )
 
 
+def next_frames(page, frames: int = 2) -> None:  # noqa: ANN001 - Playwright Page
+    """Wait until the browser has drawn ``frames`` more frames (layout and paint are done), in
+    place of a fixed sleep."""
+    page.evaluate(
+        """n => new Promise(done => {
+            const step = k => k ? requestAnimationFrame(() => step(k - 1)) : done();
+            step(n);
+        })""",
+        frames,
+    )
+
+
 def no_overflow(page) -> None:  # noqa: ANN001 - Playwright Page
     """Nothing is wider than the window (1280 px): no horizontal scrolling anywhere.
 
@@ -161,10 +173,10 @@ def whole_page(page, path: Path) -> None:  # noqa: ANN001 - Playwright Page
             id => document.querySelector(`[data-testid="${id}"]`)?.scrollHeight || 0))"""
     )
     page.set_viewport_size({"width": 1280, "height": int(height) + 40})
-    page.wait_for_timeout(800)  # charts redraw at the new size
+    next_frames(page, 4)  # the charts redraw at the new size
     page.screenshot(path=path)
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.wait_for_timeout(300)
+    next_frames(page)
 
 
 def start_page(page, server: str, timings: dict[str, float]) -> None:  # noqa: ANN001
@@ -183,11 +195,13 @@ def start_page(page, server: str, timings: dict[str, float]) -> None:  # noqa: A
     expect(page.get_by_role("button", name="Swap dish").first).to_be_visible()
     no_overflow(page)
     page.screenshot(path=ARTIFACTS / "e2e-01-start-demo-plan.png")
-    page.get_by_text("Ingredients and steps").first.click()  # open the first recipe
-    page.wait_for_timeout(300)
+    recipe = page.get_by_test_id("stExpander").filter(has_text="Ingredients and steps").first
+    recipe.get_by_text("Ingredients and steps").click()  # open the first recipe
+    expect(recipe.get_by_test_id("stExpanderDetails")).to_be_visible()
+    next_frames(page)
     page.screenshot(path=ARTIFACTS / "e2e-02-recipe-open.png")
     page.get_by_text("Food groups and diet quality").scroll_into_view_if_needed()
-    page.wait_for_timeout(500)
+    next_frames(page)
     page.screenshot(path=ARTIFACTS / "e2e-03-food-groups-hei.png")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 import planner.cli
+from planner.domain.explain import label
 from planner.domain.profile import Profile, ProfileError, profile_from_dict
 from planner.domain.targets import (
     TARGET_KEYS,
@@ -114,6 +115,16 @@ def test_upper_limits_by_age(age: int, calcium_ul: float, zinc_ul: float) -> Non
     assert (targets["sodium_mg"].min, targets["sodium_mg"].max) == (1500, 2300)
     assert targets["sodium_mg"].basis == "AI/CDRR"
     assert targets["calcium_mg"].basis == "RDA/UL"
+
+
+@pytest.mark.parametrize(
+    "fields", [{}, {"life_stage": "pregnant", "trimester": 2}, {"kidney_disease": True}]
+)
+def test_every_target_a_plan_carries_has_a_human_label(fields: dict[str, Any]) -> None:
+    """The keys of ``compute_targets`` are the plan's ``targets``; each reads as words in the
+    report, the e-mail and the dashboard (sodium's label is its plain name)."""
+    for key in compute_targets(person(**fields)):
+        assert label(key) != key.replace("_", " ") or key == "sodium_mg", key
 
 
 def test_magnesium_has_no_maximum_from_food() -> None:
