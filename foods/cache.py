@@ -106,7 +106,7 @@ def _write(folder: Path, name: str, file_name: str, value: object) -> None:
         with os.fdopen(handle, "wb") as out:
             pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, folder / file_name)
-    except OSError:
+    except Exception:  # noqa: BLE001 - a full disk or a value pickle refuses: no cache
         Path(temp).unlink(missing_ok=True)
         return
     for old in folder.glob(f"{name}-*.pickle"):

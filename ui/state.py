@@ -346,13 +346,16 @@ def skipped_records() -> list[Skipped]:
 
 @cache_data(show_spinner=False, max_entries=64)
 def cached_plan(request_text: str, snapshot: str) -> dict[str, Any]:
-    """Solve the request (JSON of a request dict) over the snapshot's food table.
+    """Solve the request (JSON of a request dict) over the snapshot's food table; the untouched
+    first-load request is the example week, kept between starts of the dashboard.
 
     Returns ``Plan.to_dict()``. Invalid requests raise (:class:`~foods.errors.UserError`
     subclasses) and are not cached.
     """
     foods = food_table(snapshot)
     request = build_request(json.loads(request_text), foods)
+    if request_text == request_json(clean_request(default_request())):
+        return services.example_plan(request, foods, snapshot).to_dict()
     return services.plan_for(request, foods).to_dict()
 
 

@@ -631,6 +631,15 @@ def solve_chain(
 # --- the week ----------------------------------------------------------------------------------
 
 
+def plan_identity() -> str:
+    """What besides the request, the food table and the code decides a plan: the versions of
+    PuLP and HiGHS and the number of chains (one on a single core splits the week otherwise).
+    Part of the key of a kept plan (:func:`planner.services.example_plan`)."""
+    from importlib.metadata import version
+
+    return f"pulp {version('pulp')} highspy {version('highspy')} chains {WORKERS}"
+
+
 def plan_week(request: PlanRequest, foods: pd.DataFrame | None = None) -> Plan:
     """Plan ``request.days`` days of dishes for ``request.profile``.
 

@@ -18,6 +18,7 @@ import pytest
 
 from foods.catalog import load_catalog
 from foods.dishes import bundled_dishes
+from planner.domain.plan import Plan
 from planner.domain.profile import Profile, demo_profile
 from planner.domain.request import LockedDish, PlanRequest, PlanRequestError
 from planner.domain.targets import compute_targets
@@ -152,6 +153,32 @@ def test_demo_week_variety_and_healthy_eating_index(week: dict[str, Any]) -> Non
 def test_demo_week_cost_stays_within_the_thrifty_food_plan(week: dict[str, Any]) -> None:
     cost = sum(d["cost_usd"] for d in week["days"]) / 7
     assert cost <= 56.20 / 7  # USDA Thrifty Food Plan, woman 19–50, February 2023
+
+
+def test_the_example_week_is_planned_once_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the dashboard shows a first visit is planned once per version and food table."""
+    from planner import services
+
+    made: list[Plan] = []
+
+    def plan_for(request: PlanRequest, foods: Any = None) -> Plan:
+        made.append(plan_week(request, foods))
+        return made[-1]
+
+    monkeypatch.setattr(services, "plan_for", plan_for)
+    monkeypatch.setenv("CRAMP_CACHE_DIR", str(tmp_path / "cache"))
+    request = PlanRequest(profile=DEMO, days=1, **SEARCH)
+    first = services.example_plan(request, FOODS, "{}")
+    again = services.example_plan(request, FOODS, "{}")
+    assert len(made) == 1 and again.to_dict() == first.to_dict() == made[0].to_dict()
+    assert [p.name.split("-")[:2] for p in (tmp_path / "cache").glob("*.pickle")] == [
+        ["example", "week"]
+    ]
+    services.example_plan(request, FOODS, '{"prices": {"banana_raw": 9.0}}')  # other foods
+    services.example_plan(dataclasses.replace(request, days=2), FOODS, "{}")  # another request
+    assert len(made) == 3
 
 
 def test_a_vegan_week_dear_in_vitamin_d_is_brought_back_within_the_thrifty_food_plan(

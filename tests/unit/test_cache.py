@@ -70,6 +70,15 @@ def test_a_folder_that_cannot_be_made_only_costs_time(tmp_path: Path, monkeypatc
     assert build.calls == 2 and blocker.read_text() == "not a folder"
 
 
+def test_a_value_pickle_refuses_is_returned_and_leaves_no_file(folder: Path) -> None:
+    from types import MappingProxyType
+
+    build = Builder(MappingProxyType({"a": 1}))  # read-only mappings cannot be pickled
+    assert cache.cached("t", build, key="k") == {"a": 1}
+    assert cache.cached("t", build, key="k") == {"a": 1}
+    assert build.calls == 2 and list(folder.iterdir()) == []
+
+
 def test_off_switches_the_cache_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(cache.CACHE_DIR_ENV, "off")
     monkeypatch.chdir(tmp_path)
