@@ -607,13 +607,19 @@ def test_targets_page_shows_sources_and_refuses_raising_an_upper_limit() -> None
     assert at.session_state["request"]["target_overrides"] == {}
 
 
-def test_targets_page_warns_about_potassium_with_kidney_disease() -> None:
-    at = start()
-    form(at, "checkbox", "kidney").check()
-    form(at, "slider", "days").set_value(1)
-    submit(at)
+@pytest.mark.parametrize("kidney", [False, True])
+def test_targets_page_warns_about_potassium_with_kidney_disease(kidney: bool) -> None:
+    """The profile as the Plan page's form leaves it (ticking the box there is
+    ``test_kidney_fields_appear_only_when_ticked``); the Targets page plans nothing."""
+    from ui.state import default_request
+
+    request = default_request()
+    request["profile"]["kidney_disease"] = kidney
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.session_state["request"] = at.session_state["planned"] = request
     at.switch_page("ui/pages/targets.py").run()
-    assert any("clinician" in e.value for e in at.error)
+    assert not at.exception, at.exception
+    assert any("clinician" in e.value for e in at.error) is kidney
 
 
 def test_foods_page_searches_and_rejects_a_bad_csv(

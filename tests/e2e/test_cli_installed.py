@@ -1,9 +1,13 @@
-"""The *installed* ``cramp-planner`` console script, run as a subprocess: every command in
-every format prints a document that parses, and nothing else on stdout (solver banners go to
+"""The *installed* ``cramp-planner`` console script, run as a subprocess: every command that
+prints a document prints one that parses, and nothing else on stdout (solver banners go to
 stderr); ``-o FILE`` writes the same document.
 
 ``capsys`` only sees Python's ``sys.stdout``; a C library writing to file descriptor 1 (HiGHS's
-banner) is only caught by reading a real process's stdout, as here.
+banner) is only caught by reading a real process's stdout, as here. So the commands that run
+HiGHS (``plan``, ``solve``) and the light listings run here in every format; the food table's
+commands and the shopping list run here once each (a process that loads the food table costs
+≈ 0.8 CPU-s), their other formats in-process (``tests/e2e/test_cli_foods.py``,
+``tests/solver/test_shopping.py``) and in the built wheel (``.ci/wheel-check``).
 """
 
 from __future__ import annotations
@@ -119,22 +123,18 @@ def test_plan_json_is_pure_and_feeds_the_shopping_list(home: Path) -> None:
     plan = parses_as("json")(done.stdout)
     assert isinstance(plan, dict) and plan["status"] in ("optimal", "feasible", "partial")
     (home / "plan.json").write_text(done.stdout)
-    for fmt, kind in (("csv", "csv"), ("md", "markdown"), ("html", "html")):
-        listed = run(home, "shopping-list", "--plan", "plan.json", "--format", fmt)
-        assert listed.returncode == 0, listed.stderr
-        parses_as(kind)(listed.stdout)
+    listed = run(home, "shopping-list", "--plan", "plan.json", "--format", "csv")
+    assert listed.returncode == 0, listed.stderr
+    assert parses_as("csv")(listed.stdout)[0][0] == "aisle"
 
 
-#: Every command and format that prints a document, with the kind of document.
+#: The commands that print a document (those that run HiGHS in every format), with its kind.
 DOCUMENTS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("plan", "--profile", "me.json", "--days", "1", "--format", "table"), "table"),
     (("plan", "--profile", "me.json", "--days", "1", "--format", "markdown"), "markdown"),
     (("targets", "--profile", "me.json", "--format", "json"), "json"),
     (("targets", "--profile", "me.json", "--format", "table"), "table"),
-    (("foods", "list", "--format", "json"), "json"),
     (("foods", "list", "--format", "csv"), "csv"),
-    (("foods", "list", "--format", "table"), "table"),
-    (("foods", "search", "apple", "--format", "json"), "json"),
     (("foods", "search", "apple", "--format", "table"), "table"),
     (("solve", "--foods", "FOODS.csv", "--requirements", "REQ.csv"), "json"),
     (("solve", "--foods", "FOODS.csv", "--requirements", "REQ.csv", "--format", "table"), "table"),
