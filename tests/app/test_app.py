@@ -10,16 +10,19 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-from streamlit.testing.v1 import AppTest
 
 from planner.domain.plan import Plan
 from planner.domain.profile import SLOTS
 from planner.outputs.textfmt import md_escape
 from planner.store import Store
+
+# Streamlit is imported by the first test that runs the app: a test worker that runs none of
+# these tests does not load it only to collect them (≈ 0.5 CPU-s).
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -31,9 +34,16 @@ pytestmark = pytest.mark.usefixtures("scan_components_once")
 # --- helpers --------------------------------------------------------------------------------
 
 
+def new_app() -> AppTest:
+    """The app (``app.py``), not yet run."""
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
 def start() -> AppTest:
     """Run the app once (the Plan page with the demo plan)."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = new_app()
     at.run()
     assert not at.exception, at.exception
     return at
@@ -41,7 +51,7 @@ def start() -> AppTest:
 
 def page(name: str) -> AppTest:
     """Open the app at ``ui/pages/<name>.py`` (as following a link to that page does)."""
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = new_app()
     at.switch_page(f"ui/pages/{name}.py").run()
     assert not at.exception, at.exception
     return at
@@ -123,6 +133,8 @@ def current_plan(at: AppTest) -> dict[str, Any]:
 @pytest.fixture
 def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str | None, bytes]]]:
     """Record every file a download button hands to Streamlit: (file name, bytes)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
     seen: list[tuple[str | None, bytes]] = []
     original = MemoryMediaFileStorage.load_and_get_id
 
@@ -615,7 +627,7 @@ def test_targets_page_warns_about_potassium_with_kidney_disease(kidney: bool) ->
 
     request = default_request()
     request["profile"]["kidney_disease"] = kidney
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at = new_app()
     at.session_state["request"] = at.session_state["planned"] = request
     at.switch_page("ui/pages/targets.py").run()
     assert not at.exception, at.exception

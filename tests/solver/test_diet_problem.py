@@ -142,7 +142,7 @@ costs = st.floats(0.1, 10, allow_nan=False)
 amounts = st.floats(0, 20, allow_nan=False)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     data=st.lists(st.tuples(costs, amounts, amounts), min_size=2, max_size=6),
     need=st.tuples(st.floats(1, 50), st.floats(1, 50)),
