@@ -223,7 +223,15 @@ def test_ctrl_c_stops_a_plan_at_once(home: Path) -> None:
 
     env = os.environ | {"CRAMP_DATA_DIR": str(home / "data")}
     args = [script(), "plan", "--profile", "me.json", "--days", "7", "--format", "json"]
-    proc = subprocess.Popen(args, cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # A run started as a background job ignores SIGINT and its children inherit that; a handler
+    # is reset at exec, so the script starts with Ctrl-C's default as from a terminal.
+    ignored = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen(
+            args, cwd=home, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+    finally:
+        signal.signal(signal.SIGINT, ignored)
     deadline = time.monotonic() + 60
     while not _solver_loaded(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)  # start-up done when HiGHS is loaded: the week is being planned

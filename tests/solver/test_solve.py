@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+
 import pulp
 import pytest
 
@@ -88,3 +92,39 @@ def test_a_warm_start_good_poor_or_infeasible_still_ends_at_the_optimum(start: l
     warm = solve_problem(problem, SolverSettings(), warm_start=True)
     assert warm.outcome is SolverOutcome.OPTIMAL and cold is not None and cold < -400
     assert warm.objective == pytest.approx(cold)
+
+
+#: Ctrl-C arrives while PuLP imports HiGHS: a finder on the import path sends it at the second
+#: look-up of ``highspy`` (the first is PuLP's ``find_spec`` before it loads the library, the
+#: second its ``import highspy`` inside a bare ``except:``).
+CTRL_C_DURING_IMPORT = """
+import os, signal, sys
+
+class CtrlC:
+    seen = 0
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "highspy":
+            CtrlC.seen += 1
+            if CtrlC.seen == 2:
+                os.kill(os.getpid(), signal.SIGINT)
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+try:
+    from planner.optimiser.solve import highs_available
+except KeyboardInterrupt:
+    print("interrupted")
+else:
+    print("HiGHS available" if highs_available() else "HiGHS lost, Ctrl-C swallowed")
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_ctrl_c_while_pulp_loads_highs_interrupts_and_never_loses_highs() -> None:
+    """PuLP imports its solvers inside bare ``except:`` clauses: a Ctrl-C during the import
+    of HiGHS was swallowed there, HiGHS counted as missing and the plan went on with CBC."""
+    done = subprocess.run(
+        [sys.executable, "-c", CTRL_C_DURING_IMPORT], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == "interrupted", (done.stdout, done.stderr[-500:])
