@@ -168,6 +168,12 @@ def no_overflow(page) -> None:  # noqa: ANN001 - Playwright Page
         assert scroll <= client + 1, f"{name} overflows: {scroll} px > {client} px"
 
 
+def shoot(page, path: Path) -> None:  # noqa: ANN001 - Playwright Page
+    """A screenshot for a person to look at, as JPEG unless ``path`` asks for PNG (seven PNGs
+    cost the browser ≈ 1 CPU-s a run, JPEGs a third of it)."""
+    page.screenshot(path=path, **({"quality": 85} if path.suffix == ".jpg" else {}))
+
+
 def whole_page(page, path: Path) -> None:  # noqa: ANN001 - Playwright Page
     """Screenshot of the whole page (Streamlit scrolls inside the app, not the document)."""
     height = page.evaluate(
@@ -176,7 +182,7 @@ def whole_page(page, path: Path) -> None:  # noqa: ANN001 - Playwright Page
     )
     page.set_viewport_size({"width": 1280, "height": int(height) + 40})
     next_frames(page, 4)  # the charts redraw at the new size
-    page.screenshot(path=path)
+    shoot(page, path)
     page.set_viewport_size({"width": 1280, "height": 900})
     next_frames(page)
 
@@ -196,15 +202,15 @@ def start_page(page, server: str, timings: dict[str, float]) -> None:  # noqa: A
     expect(page.get_by_text("Drink about").first).to_be_visible()
     expect(page.get_by_role("button", name="Swap dish").first).to_be_visible()
     no_overflow(page)
-    page.screenshot(path=ARTIFACTS / "e2e-01-start-demo-plan.png")
+    shoot(page, ARTIFACTS / "e2e-01-start-demo-plan.jpg")
     recipe = page.get_by_test_id("stExpander").filter(has_text="Ingredients and steps").first
     recipe.get_by_text("Ingredients and steps").click()  # open the first recipe
     expect(recipe.get_by_test_id("stExpanderDetails")).to_be_visible()
     next_frames(page)
-    page.screenshot(path=ARTIFACTS / "e2e-02-recipe-open.png")
+    shoot(page, ARTIFACTS / "e2e-02-recipe-open.jpg")
     page.get_by_text("Food groups and diet quality").scroll_into_view_if_needed()
     next_frames(page)
-    page.screenshot(path=ARTIFACTS / "e2e-03-food-groups-hei.png")
+    shoot(page, ARTIFACTS / "e2e-03-food-groups-hei.jpg")
 
 
 def swap_a_dish(page, timings: dict[str, float]) -> None:  # noqa: ANN001 - Playwright Page
@@ -222,7 +228,7 @@ def swap_a_dish(page, timings: dict[str, float]) -> None:  # noqa: ANN001 - Play
     timings["replan_swap_s"] = round(time.monotonic() - start, 2)
     expect(page.get_by_text("for the next best")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
-    whole_page(page, ARTIFACTS / "e2e-04-after-swap.png")
+    whole_page(page, ARTIFACTS / "e2e-04-after-swap.jpg")
     target = os.environ.get("PLAN_SCREENSHOT")
     if target:
         whole_page(page, Path(target))
@@ -240,7 +246,7 @@ def kidney_fields(page) -> None:  # noqa: ANN001 - Playwright Page
     expect(sidebar.get_by_text("I am on dialysis")).to_be_visible(timeout=10_000)
     expect(sidebar.get_by_text("conservative default — ask your renal team").first).to_be_visible()
     sidebar.get_by_text("I am on dialysis").scroll_into_view_if_needed()
-    page.screenshot(path=ARTIFACTS / "e2e-05-kidney-fields.png")
+    shoot(page, ARTIFACTS / "e2e-05-kidney-fields.jpg")
     kidney.click()  # untick again: the next plan is not a kidney plan
     expect(sidebar.get_by_text("I am on dialysis")).to_have_count(0, timeout=10_000)
 
@@ -265,7 +271,7 @@ def replan_vegetarian(page, timings: dict[str, float]) -> None:  # noqa: ANN001
     expect(page.get_by_test_id("stException")).to_have_count(0)
     no_overflow(page)
     page.get_by_text("Your cramp-prevention week").scroll_into_view_if_needed()
-    page.screenshot(path=ARTIFACTS / "e2e-06-replanned-vegetarian.png")
+    shoot(page, ARTIFACTS / "e2e-06-replanned-vegetarian.jpg")
 
 
 def shop_and_download(page) -> None:  # noqa: ANN001 - Playwright Page
@@ -276,7 +282,7 @@ def shop_and_download(page) -> None:  # noqa: ANN001 - Playwright Page
     expect(page.get_by_text("Estimated cost")).to_be_visible(timeout=60_000)
     wait_idle(page)
     no_overflow(page)
-    page.screenshot(path=ARTIFACTS / "e2e-07-shopping-list.png")
+    shoot(page, ARTIFACTS / "e2e-07-shopping-list.jpg")
     with page.expect_download(timeout=30_000) as info:
         page.get_by_role("button", name="Download CSV").click()
     download = info.value
