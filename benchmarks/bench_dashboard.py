@@ -15,14 +15,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import statistics
 import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_solver import machine, write_section  # noqa: E402
+from bench_solver import machine, median_row, write_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMINGS = ROOT / "test-artifacts" / "e2e-timings.json"
@@ -62,11 +61,7 @@ def main() -> None:
         "|---|--:|---|--:|---|",
     ]
     for key, target in TARGETS.items():
-        values = [r[key] for r in runs]
-        median = statistics.median(values)
-        shown = ", ".join(f"{v:.2f}" for v in values)
-        met = "yes" if median <= target else "**no**"
-        lines.append(f"| {NAMES[key]} | **{median:.2f}** | {shown} | {target:g} | {met} |")
+        lines.append(median_row(NAMES[key], [r[key] for r in runs], target))
     print("\n".join(lines))
     if not args.no_write:
         print(f"written to {write_section('dashboard', chr(10).join(lines))}")

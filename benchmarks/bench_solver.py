@@ -155,6 +155,15 @@ def fmt(row: Row) -> str:
     )
 
 
+def median_row(name: str, values: list[float], target: float, digits: int = 2) -> str:
+    """A Markdown row ``| name | median | every run | target | met |`` (seconds; met when the
+    median is at most the target)."""
+    median = statistics.median(values)
+    shown = ", ".join(f"{v:.{digits}f}" for v in values)
+    met = "yes" if median <= target else "**no**"
+    return f"| {name} | **{median:.{digits}f}** | {shown} | {target:g} | {met} |"
+
+
 def write_section(marker: str, body: str, page: str = "benchmarks.md") -> Path:
     """Replace the part of ``docs/<page>`` between ``<!-- marker -->`` lines (appended when
     the page has none)."""

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_solver import machine, write_section  # noqa: E402
+from bench_solver import machine, median_row, write_section  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"test": 90.0, "test-fast": 10.0}
@@ -71,10 +71,7 @@ def main() -> None:
         "|---|--:|---|--:|---|",
     ]
     for target, limit in TARGETS.items():
-        median = statistics.median(runs[target])
-        shown = ", ".join(f"{v:.1f}" for v in runs[target])
-        met = "yes" if median < limit else "**no**"
-        lines.append(f"| `make {target}` | **{median:.1f}** | {shown} | {limit:g} | {met} |")
+        lines.append(median_row(f"`make {target}`", runs[target], limit, digits=1))
     print("\n".join(lines))
     if not args.no_write:
         print(f"written to {write_section('tests', chr(10).join(lines))}")
